@@ -1,0 +1,59 @@
+# OpenMandato — the two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install install-dev run test test-sqlite test-postgres lint lock messages bench clean
+
+install: $(VENV)/.installed-base ## create .venv and install the runtime from the lock (idempotent)
+
+$(VENV)/.installed-base: requirements/base.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install-dev: install $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
+	touch $@
+
+run: install ## migrate, load the demo and serve http://$(HOST)
+	$(BIN)/openmandato migrate --noinput
+	$(BIN)/openmandato load_demo
+	@echo "Serving OpenMandato on http://$(HOST)/ (Ctrl+C to stop)"
+	DEBUG=$${DEBUG:-true} $(BIN)/openmandato runserver $(HOST)
+
+test: install-dev lint test-sqlite test-postgres ## the whole suite, on SQLite and on PostgreSQL
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
+	@if DATABASE_URL=$(PG_URL) $(BIN)/python -m openmandato.dbcheck; then \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL is not reachable at $(PG_URL): with CI=true this is a failure." >&2; exit 1; \
+	else \
+	  echo "PostgreSQL is not reachable at $(PG_URL): PostgreSQL run SKIPPED (set CI=true to make this fail)."; \
+	fi
+
+messages: install-dev ## refresh and compile the translation catalogues
+	cd openmandato && ../$(BIN)/openmandato makemessages -l en -l it --no-obsolete
+	cd openmandato && ../$(BIN)/openmandato compilemessages
+
+lock: ## re-pin the dependencies (needs uv)
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

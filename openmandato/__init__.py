@@ -1,0 +1,1 @@
+"""OpenMandato: a municipality's mandate program and how far each promise has got."""

@@ -1,0 +1,2 @@
+class ImportRejected(Exception):
+    """Bad input: the message is one line meant for the person importing the document."""

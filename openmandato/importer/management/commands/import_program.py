@@ -1,0 +1,84 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+
+from openmandato.importer.errors import ImportRejected
+from openmandato.importer.parsing import parse_text
+from openmandato.importer.reading import read_document
+from openmandato.importer.services import import_program
+from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
+
+
+class Command(BaseCommand):
+    help = "Import a mandate program document (plain text) into the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the program document")
+        parser.add_argument("--municipality", help="the municipality's name, when the document does not say it")
+        parser.add_argument("--dry-run", action="store_true", help="parse and print the tree; write nothing")
+        parser.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+
+    def handle(self, *args, **options):
+        try:
+            document = read_document(options["path"])
+            tree = parse_text(document.text)
+            if options["municipality"]:
+                tree.municipality = options["municipality"]
+            if options["dry_run"]:
+                self._print_tree(tree, options["format"])
+                return
+            outcome = import_program(
+                tree, source_filename=document.filename, source_sha256=document.sha256
+            )
+        except ImportRejected as exc:
+            self._fail(str(exc))
+        except DatabaseError as exc:
+            self._fail(f"database error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        mandate = outcome.mandate
+        if not outcome.created:
+            message = f"Nessuna modifica: «{mandate.title}» di {mandate.municipality} è già importato da questo file."
+        else:
+            message = (
+                f"Importato «{mandate.title}» di {mandate.municipality}: {outcome.sections} sezioni, "
+                f"{outcome.actions} azioni, {outcome.areas} aree responsabili."
+            )
+        if options["format"] == "json":
+            payload = {"created": outcome.created, "mandate": mandate.pk, "municipality": mandate.municipality.slug,
+                       "sections": outcome.sections, "actions": outcome.actions, "message": message}
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+        else:
+            self.stdout.write(message)
+        for warning in tree.warnings:
+            self.stderr.write(f"attenzione: {warning}")
+
+    def _fail(self, message: str):
+        self.stderr.write(f"import_program: {message}")
+        sys.exit(1)
+
+    def _print_tree(self, tree: ProgramTree, fmt: str) -> None:
+        if fmt == "json":
+            self.stdout.write(json.dumps(tree.to_dict(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{tree.title or '?'} — {tree.municipality or '?'} ({tree.period or '?'})")
+        for principle in tree.principles:
+            self.stdout.write(f"  principio: {principle.title}")
+        for section in tree.sections:
+            self._print_section(section, 1)
+        leaves = sum(1 for _leaf in tree.leaf_actions())
+        self.stdout.write(f"{sum(1 for _s in tree.all_sections())} sezioni, {leaves} azioni (foglie)")
+        for warning in tree.warnings:
+            self.stdout.write(f"attenzione: {warning}")
+
+    def _print_section(self, section: SectionNode, depth: int) -> None:
+        self.stdout.write("  " * depth + f"§ {section.title}")
+        for action in section.actions:
+            self._print_action(action, depth + 1)
+        for child in section.sections:
+            self._print_section(child, depth + 1)
+
+    def _print_action(self, action: ActionNode, depth: int) -> None:
+        self.stdout.write("  " * depth + f"- {(action.code + ' ') if action.code else ''}{action.title}")
+        for child in action.actions:
+            self._print_action(child, depth + 1)

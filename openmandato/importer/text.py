@@ -1,0 +1,96 @@
+"""Small pure helpers shared by the layout parsers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from openmandato.programs.models import TITLE_MAX_LENGTH
+
+BULLET = re.compile(r"^\s*[-–—•*▪◦]\s+")
+BOILERPLATE = re.compile(
+    r"^(scarica\b.*\bpdf\b|©|\(c\)\s|.*\ball rights reserved\b|tutti i diritti riservati|puoi scaricare\b"
+    r"|pagina \d+( di \d+)?$|\d{1,3}$|cookie\b|privacy policy\b|torna su\b)",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý“\"'«])")
+PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—/]\s*((?:19|20)\d{2})\b")
+MUNICIPALITY = re.compile(
+    r"\b(?:Comune|Città) di ([A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:d[ei]ll?[’']?|de[il]|sul|in|al|sopra|a)\s+)?[A-ZÀ-Ý][\w’'-]*)*)"
+)
+MAYOR_PATTERNS = [
+    re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+),?\s+[Ss]indac[oa]\b"),
+    re.compile(r"\b[Ss]indac[oa]\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+)"),
+    re.compile(r"\ba guida (?:di )?([A-ZÀ-Ý][a-zà-ÿ]+\s+[A-ZÀ-Ý][a-zà-ÿ]+)\b"),
+]
+DOCUMENT_TITLE = re.compile(r"^(programma\b|linee\b|piano\b).{0,100}$", re.IGNORECASE)
+DOWNLOAD_TITLE = re.compile(r"^scarica\s+(?:il\s+)?pdf\s+(.+)$", re.IGNORECASE)
+
+
+def normalise(line: str) -> str:
+    return " ".join(line.replace("\u00a0", " ").split())
+
+
+def is_boilerplate(line: str) -> bool:
+    return bool(BOILERPLATE.match(line))
+
+
+def is_bullet(line: str) -> bool:
+    return bool(BULLET.match(line))
+
+
+def strip_bullet(line: str) -> str:
+    return BULLET.sub("", line, count=1).strip()
+
+
+def is_heading(line: str) -> bool:
+    """A short line that does not end like a sentence."""
+    return 0 < len(line) <= 100 and not line.endswith((".", ";", ",", ":", "!")) and not is_bullet(line)
+
+
+def make_title(text: str, limit: int = TITLE_MAX_LENGTH) -> str:
+    """A short title for an action: its first sentence, cut at a word boundary when too long."""
+    text = normalise(text)
+    first = SENTENCE_END.split(text, maxsplit=1)[0].rstrip(" .;:,")
+    if len(first) > limit:
+        cut = first[: limit - 1]
+        if " " in cut:
+            cut = cut[: cut.rfind(" ")]
+        first = cut.rstrip(" ,;:.(–-") + "…"
+    return first[:1].upper() + first[1:]
+
+
+def split_areas(text: str) -> list[str]:
+    parts = re.split(r"\s*[;\n]\s*", text)
+    return [part.strip(" .,") for part in parts if part.strip(" .,")]
+
+
+def detect_period(text: str) -> str | None:
+    match = PERIOD.search(text)
+    if not match or int(match.group(2)) <= int(match.group(1)):
+        return None
+    return f"{match.group(1)}-{match.group(2)}"
+
+
+def detect_municipality(text: str) -> str | None:
+    names = Counter(match.group(1) for match in MUNICIPALITY.finditer(text))
+    return names.most_common(1)[0][0] if names else None
+
+
+def detect_mayor(text: str) -> str | None:
+    for pattern in MAYOR_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def detect_title(lines: list[str]) -> str | None:
+    for line in lines[:15]:
+        if DOCUMENT_TITLE.match(line) and is_heading(line):
+            return line
+    for line in lines:
+        match = DOWNLOAD_TITLE.match(line)
+        if match:
+            return match.group(1).strip()
+    return None

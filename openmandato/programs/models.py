@@ -1,0 +1,251 @@
+"""A municipality's mandate program: mandates, principles, sections, actions and responsible areas."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from openmandato.programs.status import Status
+
+TITLE_MAX_LENGTH = 160
+two_digits = RegexValidator(r"^\d{2}$", _("Inserire un codice di due cifre, ad esempio 09."))
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("nome"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    province = models.CharField(_("provincia"), max_length=60, blank=True)
+    region = models.CharField(_("regione"), max_length=60, blank=True)
+    istat_code = models.CharField(
+        _("codice ISTAT"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("Il codice ISTAT ha sei cifre."))],
+    )
+
+    class Meta:
+        verbose_name = _("comune")
+        verbose_name_plural = _("comuni")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "province"], name="municipality_unique_name_province")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:municipality", args=[self.slug])
+
+    def current_mandate(self):
+        return self.mandates.filter(is_current=True).first()
+
+
+class MandateQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class Mandate(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="mandates", verbose_name=_("comune")
+    )
+    title = models.CharField(_("titolo"), max_length=200)
+    mayor = models.CharField(_("sindaco o coalizione"), max_length=200, blank=True)
+    starts_on = models.DateField(_("inizio del mandato"), null=True, blank=True)
+    ends_on = models.DateField(_("fine del mandato"), null=True, blank=True)
+    is_current = models.BooleanField(_("mandato in corso"), default=False)
+    source_filename = models.CharField(_("documento di origine"), max_length=255, blank=True)
+    source_sha256 = models.CharField(_("SHA-256 del documento"), max_length=64, blank=True, db_index=True)
+    imported_at = models.DateTimeField(_("importato il"), null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mandato")
+        verbose_name_plural = _("mandati")
+        ordering = ["municipality__name", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"], condition=Q(is_current=True), name="mandate_one_current_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="mandate_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality.name} — {self.title}"
+
+    @property
+    def period(self) -> str:
+        if self.starts_on and self.ends_on:
+            return f"{self.starts_on.year}–{self.ends_on.year}"
+        if self.starts_on:
+            return str(self.starts_on.year)
+        return ""
+
+    def clean(self):
+        if self.is_current:
+            others = Mandate.objects.filter(municipality_id=self.municipality_id, is_current=True).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError({"is_current": _("Questo comune ha già un mandato in corso.")})
+
+
+class Principle(models.Model):
+    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="principles")
+    title = models.CharField(_("titolo"), max_length=200)
+    text = models.TextField(_("testo"), blank=True)
+    position = models.PositiveIntegerField(_("posizione"), default=0)
+
+    class Meta:
+        verbose_name = _("principio")
+        verbose_name_plural = _("principi")
+        ordering = ["mandate", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Area(models.Model):
+    """A responsible office, settore, servizio or assessore's delegation of one municipality."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="areas", verbose_name=_("comune")
+    )
+    name = models.CharField(_("nome"), max_length=255)
+
+    class Meta:
+        verbose_name = _("area responsabile")
+        verbose_name_plural = _("aree responsabili")
+        ordering = ["municipality__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_per_municipality")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Section(models.Model):
+    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("mandato"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("sezione superiore"),
+    )
+    position = models.PositiveIntegerField(_("posizione"), default=0)
+    title = models.CharField(_("titolo"), max_length=255)
+    summary = models.TextField(_("sintesi"), blank=True)
+    objective = models.TextField(_("obiettivo"), blank=True)
+    areas = models.ManyToManyField(Area, blank=True, related_name="sections", verbose_name=_("aree responsabili"))
+
+    class Meta:
+        verbose_name = _("sezione")
+        verbose_name_plural = _("sezioni")
+        ordering = ["mandate", "position"]
+        indexes = [models.Index(fields=["mandate", "parent", "position"], name="section_tree_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.parent_id and self.parent.mandate_id != self.mandate_id:
+            raise ValidationError({"parent": _("La sezione superiore appartiene a un altro mandato.")})
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("Una sezione non può stare dentro sé stessa.")})
+            ancestor = ancestor.parent
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_municipality(self, municipality):
+        return self.filter(mandate__municipality=municipality)
+
+    def for_mandate(self, mandate):
+        return self.filter(mandate=mandate)
+
+    def leaves(self):
+        return self.filter(children__isnull=True)
+
+
+class Action(models.Model):
+    mandate = models.ForeignKey(
+        Mandate, on_delete=models.CASCADE, related_name="actions", editable=False, verbose_name=_("mandato")
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="actions", verbose_name=_("sezione"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("azione superiore"),
+    )
+    position = models.PositiveIntegerField(_("posizione"), default=0)
+    code = models.CharField(_("numero"), max_length=20, blank=True, help_text=_("Come stampato nel programma."))
+    title = models.CharField(_("titolo"), max_length=TITLE_MAX_LENGTH)
+    text = models.TextField(_("testo completo"), blank=True)
+    areas = models.ManyToManyField(Area, blank=True, related_name="actions", verbose_name=_("aree responsabili"))
+    status = models.CharField(
+        _("stato"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("avanzamento (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    weight = models.DecimalField(
+        _("peso"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    due_date = models.DateField(_("scadenza"), null=True, blank=True, db_index=True)
+    budget = models.DecimalField(
+        _("budget (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    dup_mission = models.CharField(_("missione DUP"), max_length=2, blank=True, validators=[two_digits])
+    dup_program = models.CharField(_("programma DUP"), max_length=2, blank=True, validators=[two_digits])
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificata il"), auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("azione")
+        verbose_name_plural = _("azioni")
+        ordering = ["section", "position"]
+        indexes = [
+            models.Index(fields=["mandate", "status"], name="action_mandate_status_idx"),
+            models.Index(fields=["section", "parent", "position"], name="action_tree_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_max_100"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="action_weight_not_negative"),
+            models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="action_budget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        self.mandate_id = self.section.mandate_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.parent_id and self.section_id and self.parent.section_id != self.section_id:
+            raise ValidationError({"parent": _("L'azione superiore appartiene a un'altra sezione.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:municipality", args=[self.mandate.municipality.slug]) + f"#action-{self.pk}"
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
