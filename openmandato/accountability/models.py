@@ -10,7 +10,9 @@ from openmandato.programs.status import Status
 
 
 class ProgressUpdate(models.Model):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates", verbose_name=_("azione"))
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="updates", verbose_name=_("azione")
+    )
     date = models.DateField(_("data"), db_index=True)
     status = models.CharField(_("stato"), max_length=20, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), validators=[MaxValueValidator(100)])
@@ -29,7 +31,9 @@ class ProgressUpdate(models.Model):
         ordering = ["action", "date", "created_at"]
         get_latest_by = ["date", "created_at"]
         indexes = [models.Index(fields=["action", "-date", "-created_at"], name="update_latest_idx")]
-        constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="update_progress_max_100")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="update_progress_max_100")
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} — {self.date:%d/%m/%Y} {self.get_status_display()} {self.progress}%"

@@ -24,7 +24,13 @@ def record_progress(
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)
         update = ProgressUpdate.objects.create(
-            action=action, status=status, progress=progress, date=date, note=note, author=author, is_demo=is_demo
+            action=action,
+            status=status,
+            progress=progress,
+            date=date,
+            note=note,
+            author=author,
+            is_demo=is_demo,
         )
         latest = action.updates.latest()
         Action.objects.filter(pk=action.pk).update(status=latest.status, progress=latest.progress)

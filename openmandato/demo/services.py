@@ -37,7 +37,9 @@ class DemoProgram:
 
 
 DEMO_PROGRAMS = [
-    DemoProgram("cremona-linee-di-mandato-2019.txt", "Cremona", "CR", "Lombardia", "019036", period="2019-2024"),
+    DemoProgram(
+        "cremona-linee-di-mandato-2019.txt", "Cremona", "CR", "Lombardia", "019036", period="2019-2024"
+    ),
     DemoProgram("valenza-programma-elettorale-2020-2025.txt", "Valenza", "AL", "Piemonte", "006174"),
 ]
 
@@ -104,7 +106,9 @@ def _invented_history(action: Action, start: datetime.date, end: datetime.date) 
             status = outcome if last else Status.IN_PROGRESS
             if status == Status.ABANDONED:
                 progress = history[-1]["progress"] if history else 0
-        history.append({"date": start + datetime.timedelta(days=offset), "status": status, "progress": progress})
+        history.append(
+            {"date": start + datetime.timedelta(days=offset), "status": status, "progress": progress}
+        )
     return history
 
 

@@ -31,7 +31,9 @@ def parse_text(text: str) -> ProgramTree:
         title=detect_title(lines),
         period=detect_period(text),
         mayor=detect_mayor(text),
-        principles=[PrincipleNode(title=m.group(1).strip(), text=m.group(2).strip()) for m in _principles(lines)],
+        principles=[
+            PrincipleNode(title=m.group(1).strip(), text=m.group(2).strip()) for m in _principles(lines)
+        ],
         sections=_best_layout(lines),
     )
     if tree.is_empty():

@@ -34,11 +34,15 @@ def read_document(path: str | Path) -> Document:
         raise ImportRejected(_("File non trovato: %(path)s") % {"path": path})
     size = path.stat().st_size
     if size > MAX_DOCUMENT_BYTES:
-        raise ImportRejected(_("File troppo grande: %(mb)d MB (massimo 20 MB).") % {"mb": size // (1024 * 1024)})
+        raise ImportRejected(
+            _("File troppo grande: %(mb)d MB (massimo 20 MB).") % {"mb": size // (1024 * 1024)}
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportRejected(_("Impossibile leggere %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from exc
+        raise ImportRejected(
+            _("Impossibile leggere %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
+        ) from exc
     return Document(filename=path.name, text=decode_text(data), sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -53,6 +57,8 @@ def decode_text(data: bytes) -> str:
             )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _decode_or_none(data, "utf-16")
+    elif b"\x00" in data[:8192]:
+        raise ImportRejected(_("Il file sembra binario, non un documento di testo."))
     else:
         text = _decode_or_none(data, "utf-8-sig") or _decode_or_none(data, "cp1252")
     if text is None:

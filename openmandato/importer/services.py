@@ -60,7 +60,8 @@ def import_program(
             imported_at=timezone.now(),
         )
         Principle.objects.bulk_create(
-            Principle(mandate=mandate, title=p.title, text=p.text, position=i) for i, p in enumerate(tree.principles)
+            Principle(mandate=mandate, title=p.title, text=p.text, position=i)
+            for i, p in enumerate(tree.principles)
         )
         writer = _TreeWriter(mandate)
         for position, node in enumerate(tree.sections):
@@ -75,7 +76,7 @@ def find_or_create_municipality(name: str) -> Municipality:
 
 
 def period_dates(period: str | None) -> tuple[datetime.date | None, datetime.date | None]:
-    """"2020-2025" -> 1 Jan 2020, 31 Dec 2025: the document gives years only; staff can set exact dates."""
+    """ "2020-2025" -> 1 Jan 2020, 31 Dec 2025: the document gives years only; staff can set exact dates."""
     if not period:
         return None, None
     first, _sep, last = period.partition("-")
@@ -97,7 +98,9 @@ class _TreeWriter:
                 )
         return [self.areas[name] for name in names]
 
-    def section(self, node: SectionNode, parent: Section | None, position: int, inherited_areas: list[str]) -> None:
+    def section(
+        self, node: SectionNode, parent: Section | None, position: int, inherited_areas: list[str]
+    ) -> None:
         section = Section.objects.create(
             mandate=self.mandate,
             parent=parent,
@@ -118,7 +121,12 @@ class _TreeWriter:
         self, node: ActionNode, section: Section, parent: Action | None, position: int, inherited: list[str]
     ) -> None:
         action = Action.objects.create(
-            section=section, parent=parent, position=position, code=node.code or "", title=node.title, text=node.text
+            section=section,
+            parent=parent,
+            position=position,
+            code=node.code or "",
+            title=node.title,
+            text=node.text,
         )
         self.action_count += 1
         # An action without areas of its own is the responsibility of its section's areas.

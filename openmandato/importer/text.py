@@ -15,9 +15,9 @@ BOILERPLATE = re.compile(
 )
 SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý“\"'«])")
 PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—/]\s*((?:19|20)\d{2})\b")
-MUNICIPALITY = re.compile(
-    r"\b(?:Comune|Città) di ([A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:d[ei]ll?[’']?|de[il]|sul|in|al|sopra|a)\s+)?[A-ZÀ-Ý][\w’'-]*)*)"
-)
+_NAME_WORD = r"[A-ZÀ-Ý][\w’'-]*"
+_CONNECTOR = r"(?:d[ei]ll?[’']?|de[il]|sul|in|al|sopra|a)"
+MUNICIPALITY = re.compile(rf"\b(?:Comune|Città) di ({_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})*)")
 MAYOR_PATTERNS = [
     re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+),?\s+[Ss]indac[oa]\b"),
     re.compile(r"\b[Ss]indac[oa]\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+)"),

@@ -40,7 +40,8 @@ def municipalities_with_current_mandate():
         action_count=Count("mandates__actions", filter=current & Q(mandates__actions__children__isnull=True)),
         done_count=Count(
             "mandates__actions",
-            filter=current & Q(mandates__actions__status=Status.DONE, mandates__actions__children__isnull=True),
+            filter=current
+            & Q(mandates__actions__status=Status.DONE, mandates__actions__children__isnull=True),
         ),
     ).order_by("name")
 

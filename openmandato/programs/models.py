@@ -75,10 +75,14 @@ class Mandate(models.Model):
         ordering = ["municipality__name", "-starts_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality"], condition=Q(is_current=True), name="mandate_one_current_per_municipality"
+                fields=["municipality"],
+                condition=Q(is_current=True),
+                name="mandate_one_current_per_municipality",
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="mandate_ends_after_start",
             ),
         ]
@@ -96,7 +100,9 @@ class Mandate(models.Model):
 
     def clean(self):
         if self.is_current:
-            others = Mandate.objects.filter(municipality_id=self.municipality_id, is_current=True).exclude(pk=self.pk)
+            others = Mandate.objects.filter(municipality_id=self.municipality_id, is_current=True).exclude(
+                pk=self.pk
+            )
             if others.exists():
                 raise ValidationError({"is_current": _("Questo comune ha già un mandato in corso.")})
 
@@ -128,14 +134,18 @@ class Area(models.Model):
         verbose_name = _("area responsabile")
         verbose_name_plural = _("aree responsabili")
         ordering = ["municipality__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_per_municipality")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_per_municipality")
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Section(models.Model):
-    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("mandato"))
+    mandate = models.ForeignKey(
+        Mandate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("mandato")
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -148,7 +158,9 @@ class Section(models.Model):
     title = models.CharField(_("titolo"), max_length=255)
     summary = models.TextField(_("sintesi"), blank=True)
     objective = models.TextField(_("obiettivo"), blank=True)
-    areas = models.ManyToManyField(Area, blank=True, related_name="sections", verbose_name=_("aree responsabili"))
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="sections", verbose_name=_("aree responsabili")
+    )
 
     class Meta:
         verbose_name = _("sezione")
@@ -184,7 +196,9 @@ class Action(models.Model):
     mandate = models.ForeignKey(
         Mandate, on_delete=models.CASCADE, related_name="actions", editable=False, verbose_name=_("mandato")
     )
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="actions", verbose_name=_("sezione"))
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="actions", verbose_name=_("sezione")
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -194,10 +208,14 @@ class Action(models.Model):
         verbose_name=_("azione superiore"),
     )
     position = models.PositiveIntegerField(_("posizione"), default=0)
-    code = models.CharField(_("numero"), max_length=20, blank=True, help_text=_("Come stampato nel programma."))
+    code = models.CharField(
+        _("numero"), max_length=20, blank=True, help_text=_("Come stampato nel programma.")
+    )
     title = models.CharField(_("titolo"), max_length=TITLE_MAX_LENGTH)
     text = models.TextField(_("testo completo"), blank=True)
-    areas = models.ManyToManyField(Area, blank=True, related_name="actions", verbose_name=_("aree responsabili"))
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="actions", verbose_name=_("aree responsabili")
+    )
     status = models.CharField(
         _("stato"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True
     )
@@ -209,7 +227,12 @@ class Action(models.Model):
     )
     due_date = models.DateField(_("scadenza"), null=True, blank=True, db_index=True)
     budget = models.DecimalField(
-        _("budget (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("budget (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     dup_mission = models.CharField(_("missione DUP"), max_length=2, blank=True, validators=[two_digits])
     dup_program = models.CharField(_("programma DUP"), max_length=2, blank=True, validators=[two_digits])
@@ -229,7 +252,9 @@ class Action(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_max_100"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="action_weight_not_negative"),
-            models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="action_budget_positive"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="action_budget_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,12 +264,12 @@ class Action(models.Model):
         self.mandate_id = self.section.mandate_id
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("portal:municipality", args=[self.mandate.municipality.slug]) + f"#action-{self.pk}"
+
     def clean(self):
         if self.parent_id and self.section_id and self.parent.section_id != self.section_id:
             raise ValidationError({"parent": _("L'azione superiore appartiene a un'altra sezione.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("portal:municipality", args=[self.mandate.municipality.slug]) + f"#action-{self.pk}"
 
     @property
     def status_label(self) -> str:

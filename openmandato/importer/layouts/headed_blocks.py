@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import re
 
-from openmandato.importer.text import is_boilerplate, is_bullet, is_heading, make_title, split_areas, strip_bullet
+from openmandato.importer.text import (
+    is_boilerplate,
+    is_bullet,
+    is_heading,
+    make_title,
+    split_areas,
+    strip_bullet,
+)
 from openmandato.importer.tree import ActionNode, SectionNode
 
 FIELDS = {
@@ -25,7 +32,9 @@ DETAIL_LABEL = re.compile(r"^azioni (?:chiave|principali|specifiche)$", re.IGNOR
 
 def parse(lines: list[str]) -> list[SectionNode]:
     lines = [line for line in lines if not is_boilerplate(line)]
-    starts = [i for i, line in enumerate(lines) if i + 1 < len(lines) and _field_of(lines[i + 1]) == "objective"]
+    starts = [
+        i for i, line in enumerate(lines) if i + 1 < len(lines) and _field_of(lines[i + 1]) == "objective"
+    ]
     if len(starts) < 2:
         return []
     roots: list[SectionNode] = []

@@ -15,8 +15,11 @@ class Command(BaseCommand):
             else:
                 line = _("Già presente: «%(title)s» di %(municipality)s (%(actions)d azioni).")
             self.stdout.write(
-                line % {"title": mandate.title, "municipality": mandate.municipality, "actions": outcome.actions}
+                line
+                % {"title": mandate.title, "municipality": mandate.municipality, "actions": outcome.actions}
             )
         username, password = ensure_demo_staff()
-        self.stdout.write(_("Accesso staff dimostrativo: utente «%(user)s», password «%(password)s» su /admin/")
-                          % {"user": username, "password": password})
+        self.stdout.write(
+            _("Accesso staff dimostrativo: utente «%(user)s», password «%(password)s» su /admin/")
+            % {"user": username, "password": password}
+        )

@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.parsing import parse_text
@@ -16,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the program document")
-        parser.add_argument("--municipality", help="the municipality's name, when the document does not say it")
+        parser.add_argument(
+            "--municipality", help="the municipality's name, when the document does not say it"
+        )
         parser.add_argument("--dry-run", action="store_true", help="parse and print the tree; write nothing")
         parser.add_argument("--format", choices=["text", "json"], default="text", help="output format")
 
@@ -29,29 +32,47 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 self._print_tree(tree, options["format"])
                 return
-            outcome = import_program(
-                tree, source_filename=document.filename, source_sha256=document.sha256
-            )
+            outcome = import_program(tree, source_filename=document.filename, source_sha256=document.sha256)
         except ImportRejected as exc:
             self._fail(str(exc))
         except DatabaseError as exc:
-            self._fail(f"database error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self._fail(_("errore del database: %(detail)s") % {"detail": detail})
         mandate = outcome.mandate
+        values = {
+            "title": mandate.title,
+            "municipality": mandate.municipality,
+            "sections": outcome.sections,
+            "actions": outcome.actions,
+            "areas": outcome.areas,
+        }
         if not outcome.created:
-            message = f"Nessuna modifica: «{mandate.title}» di {mandate.municipality} è già importato da questo file."
+            message = (
+                _("Nessuna modifica: «%(title)s» di %(municipality)s è già importato da questo file.")
+                % values
+            )
         else:
             message = (
-                f"Importato «{mandate.title}» di {mandate.municipality}: {outcome.sections} sezioni, "
-                f"{outcome.actions} azioni, {outcome.areas} aree responsabili."
+                _(
+                    "Importato «%(title)s» di %(municipality)s: "
+                    "%(sections)d sezioni, %(actions)d azioni, %(areas)d aree."
+                )
+                % values
             )
         if options["format"] == "json":
-            payload = {"created": outcome.created, "mandate": mandate.pk, "municipality": mandate.municipality.slug,
-                       "sections": outcome.sections, "actions": outcome.actions, "message": message}
+            payload = {
+                "created": outcome.created,
+                "mandate": mandate.pk,
+                "municipality": mandate.municipality.slug,
+                "sections": outcome.sections,
+                "actions": outcome.actions,
+                "message": message,
+            }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
         else:
             self.stdout.write(message)
         for warning in tree.warnings:
-            self.stderr.write(f"attenzione: {warning}")
+            self.stderr.write(_("attenzione: %(warning)s") % {"warning": warning})
 
     def _fail(self, message: str):
         self.stderr.write(f"import_program: {message}")
@@ -63,13 +84,16 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{tree.title or '?'} — {tree.municipality or '?'} ({tree.period or '?'})")
         for principle in tree.principles:
-            self.stdout.write(f"  principio: {principle.title}")
+            self.stdout.write("  " + _("principio: %(title)s") % {"title": principle.title})
         for section in tree.sections:
             self._print_section(section, 1)
         leaves = sum(1 for _leaf in tree.leaf_actions())
-        self.stdout.write(f"{sum(1 for _s in tree.all_sections())} sezioni, {leaves} azioni (foglie)")
+        sections = sum(1 for _s in tree.all_sections())
+        self.stdout.write(
+            _("%(sections)d sezioni, %(leaves)d azioni (foglie)") % {"sections": sections, "leaves": leaves}
+        )
         for warning in tree.warnings:
-            self.stdout.write(f"attenzione: {warning}")
+            self.stdout.write(_("attenzione: %(warning)s") % {"warning": warning})
 
     def _print_section(self, section: SectionNode, depth: int) -> None:
         self.stdout.write("  " * depth + f"§ {section.title}")

@@ -1,0 +1,37 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DEMO_DATA = Path(__file__).resolve().parent / "demo" / "data"
+CREMONA = DEMO_DATA / "cremona-linee-di-mandato-2019.txt"
+VALENZA = DEMO_DATA / "valenza-programma-elettorale-2020-2025.txt"
+
+
+@pytest.fixture
+def cremona_path() -> Path:
+    return CREMONA
+
+
+@pytest.fixture
+def valenza_path() -> Path:
+    return VALENZA
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run the real `openmandato` console entry point in a subprocess, on a throw-away SQLite file."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        env = dict(
+            os.environ,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+            OPENMANDATO_VAR_DIR=str(tmp_path),
+        )
+        return subprocess.run(  # noqa: S603 - our own interpreter and entry point
+            [sys.executable, "-m", "openmandato", *args], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    return run
