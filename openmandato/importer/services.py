@@ -7,12 +7,19 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
-from openmandato.programs.models import Action, Area, Mandate, Municipality, Principle, Section
+from openmandato.programs.models import (
+    Action,
+    Area,
+    Mandate,
+    Municipality,
+    Principle,
+    Section,
+    municipality_slug,
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ def import_program(
 
 
 def find_or_create_municipality(name: str) -> Municipality:
-    slug = slugify(name)
+    slug = municipality_slug(name)
     municipality = Municipality.objects.filter(slug=slug).first()
     return municipality or Municipality.objects.create(name=name, slug=slug)
 

@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from openmandato.programs.status import Status
 
 TITLE_MAX_LENGTH = 160
+# Top-level URL paths that a municipality's slug must not shadow.
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "i18n", "static", "media", "search", "compare", "healthz", "accounts", "backoffice"}
+)
+
+
+def municipality_slug(name: str) -> str:
+    slug = slugify(name)
+    return f"comune-{slug}" if slug in RESERVED_SLUGS else slug
+
+
 two_digits = RegexValidator(r"^\d{2}$", _("Inserire un codice di due cifre, ad esempio 09."))
 
 
@@ -37,9 +48,13 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Questo indirizzo è riservato: scegline un altro.")})
+
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = municipality_slug(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

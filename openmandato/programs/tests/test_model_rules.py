@@ -80,3 +80,11 @@ def test_status_labels_are_italian_with_english_translations():
             "Stalled",
             "Abandoned",
         ]
+
+
+def test_a_municipality_slug_never_shadows_a_site_path():
+    municipality = make_municipality("Admin")
+    assert municipality.slug == "comune-admin"
+    municipality.slug = "api"
+    with pytest.raises(ValidationError):
+        municipality.full_clean()
