@@ -48,10 +48,6 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
-        if self.slug in RESERVED_SLUGS:
-            raise ValidationError({"slug": _("Questo indirizzo è riservato: scegline un altro.")})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = municipality_slug(self.name)
@@ -59,6 +55,10 @@ class Municipality(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:municipality", args=[self.slug])
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Questo indirizzo è riservato: scegline un altro.")})
 
     def current_mandate(self):
         return self.mandates.filter(is_current=True).first()
