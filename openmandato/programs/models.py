@@ -113,6 +113,10 @@ class Mandate(models.Model):
             return str(self.starts_on.year)
         return ""
 
+    @property
+    def period_in_title(self) -> bool:
+        return bool(self.period) and self.period.replace("–", "-") in self.title.replace("–", "-")
+
     def clean(self):
         if self.is_current:
             others = Mandate.objects.filter(municipality_id=self.municipality_id, is_current=True).exclude(

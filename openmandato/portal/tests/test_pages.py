@@ -111,3 +111,9 @@ def test_query_count_does_not_grow_with_the_number_of_actions(client):
     large = build_mandate("Grande", 1000)
     assert count_queries(client, f"/{small.slug}/") == count_queries(client, f"/{large.slug}/")
     assert count_queries(client, "/") == count_queries(client, "/")
+
+
+def test_italian_is_the_default_whatever_the_browser_asks(client, programs):
+    body = client.get("/valenza/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="it">' in body
+    assert "Non avviata" in body
