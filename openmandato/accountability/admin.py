@@ -1,19 +1,22 @@
 from django.contrib import admin
 
-from openmandato.accountability.models import ProgressUpdate
+from openmandato.accountability.models import (
+    AuditEntry,
+    Evidence,
+    Indicator,
+    LedgerEntry,
+    Measurement,
+    Membership,
+    ProgressUpdate,
+)
+from openmandato.accountability.permissions import can_administer, staff_municipalities
+from openmandato.programs.admin_scoping import ScopedAdmin
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
-    """Updates are append-only: they can be read here, never changed or deleted."""
+class ReadOnlyAdmin(ScopedAdmin):
+    """Append-only records: readable in the admin, never added, changed or deleted there."""
 
-    list_display = ["action", "date", "status", "progress", "author", "is_demo"]
-    list_filter = ["status", "is_demo", "action__mandate__municipality"]
-    search_fields = ["note", "action__title", "action__code"]
-    list_select_related = ["action", "author"]
-    date_hierarchy = "date"
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -21,3 +24,86 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["kind", "title", "act_kind", "act_number", "act_date", "url", "file", "sha256"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAdmin):
+    municipality_path = "action__mandate__municipality"
+    list_display = ["action", "date", "status", "progress", "author", "corrects", "is_demo"]
+    list_filter = ["status", "is_demo", "from_indicators", "action__mandate__municipality"]
+    search_fields = ["note", "action__title", "action__code"]
+    list_select_related = ["action", "author", "corrects"]
+    date_hierarchy = "date"
+    exclude = ["note_html"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedAdmin):
+    municipality_path = "action__mandate__municipality"
+    list_display = ["name", "unit", "baseline", "target", "direction", "action"]
+    search_fields = ["name", "action__title"]
+    list_select_related = ["action"]
+    autocomplete_fields = ["action"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(ReadOnlyAdmin):
+    municipality_path = "indicator__action__mandate__municipality"
+    list_display = ["indicator", "date", "value", "author", "is_demo"]
+    list_select_related = ["indicator", "author"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    municipality_path = "mandate__municipality"
+    list_display = ["seq", "mandate", "hash", "prev_hash", "update", "measurement", "created_at"]
+    list_filter = ["mandate"]
+    list_select_related = ["mandate__municipality", "update", "measurement"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    municipality_path = "municipality"
+    list_display = ["at", "user", "municipality", "verb", "model", "object_repr"]
+    list_filter = ["verb", "model", "municipality"]
+    search_fields = ["object_repr", "user__username"]
+    list_select_related = ["user", "municipality"]
+    date_hierarchy = "at"
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    """Only a municipality's administrators (or superusers) grant roles in it."""
+
+    municipality_path = "municipality"
+    list_display = ["user", "municipality", "role"]
+    list_filter = ["role", "municipality"]
+    search_fields = ["user__username", "user__last_name", "municipality__name"]
+    autocomplete_fields = ["areas"]
+    list_select_related = ["user", "municipality"]
+
+    def can_write(self, request, municipality_id):
+        return can_administer(request.user, municipality_id)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality" and not request.user.is_superuser:
+            allowed = [m.pk for m in staff_municipalities(request.user) if can_administer(request.user, m.pk)]
+            kwargs["queryset"] = db_field.related_model.objects.filter(pk__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

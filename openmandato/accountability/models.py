@@ -1,35 +1,90 @@
-"""Progress updates: the dated, append-only record of how far each action has got."""
+"""Accountability: append-only progress updates with evidence, indicators, the ledger, roles and audit."""
+
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.programs.models import Action
+from openmandato.accountability.append_only import AppendOnlyModel
+from openmandato.programs.models import Action, Area, Mandate, Municipality
 from openmandato.programs.status import Status
 
+CLAIM_STATUSES = frozenset({Status.DONE, Status.PARTIALLY_DONE})
 
-class ProgressUpdate(models.Model):
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Amministratore del comune")
+    AREA_MANAGER = "area_manager", _("Responsabile di area")
+    EDITOR = "editor", _("Redattore del programma")
+
+
+class Membership(models.Model):
+    """A user's role in one municipality. Area managers act only on the actions of their areas."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("utente"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("comune")
+    )
+    role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices)
+    areas = models.ManyToManyField(Area, blank=True, verbose_name=_("aree"))
+
+    class Meta:
+        verbose_name = _("ruolo nel comune")
+        verbose_name_plural = _("ruoli nei comuni")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.municipality})"
+
+
+class ProgressUpdate(AppendOnlyModel):
     action = models.ForeignKey(
-        Action, on_delete=models.CASCADE, related_name="updates", verbose_name=_("azione")
+        Action, on_delete=models.PROTECT, related_name="updates", verbose_name=_("azione")
     )
     date = models.DateField(_("data"), db_index=True)
     status = models.CharField(_("stato"), max_length=20, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), validators=[MaxValueValidator(100)])
-    note = models.TextField(_("nota"), blank=True)
+    note = models.TextField(_("nota"), blank=True, help_text=_("Markdown: **grassetto**, elenchi, link."))
+    note_html = models.TextField(editable=False, blank=True)
+    spent_budget = models.DecimalField(
+        _("spesa sostenuta (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corregge l'aggiornamento"),
+    )
+    from_indicators = models.BooleanField(_("calcolato dagli indicatori"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("autore")
     )
     is_demo = models.BooleanField(
         _("dato dimostrativo"), default=False, help_text=_("Generato da load_demo: non è un dato reale.")
     )
-    created_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
+    created_at = models.DateTimeField(_("registrato il"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("aggiornamento")
         verbose_name_plural = _("aggiornamenti")
-        ordering = ["action", "date", "created_at"]
-        get_latest_by = ["date", "created_at"]
+        ordering = ["action", "date", "created_at", "pk"]
+        get_latest_by = ["date", "created_at", "pk"]
         indexes = [models.Index(fields=["action", "-date", "-created_at"], name="update_latest_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="update_progress_max_100")
@@ -37,3 +92,168 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} — {self.date:%d/%m/%Y} {self.get_status_display()} {self.progress}%"
+
+
+class EvidenceKind(models.TextChoices):
+    ACT = "act", _("Atto pubblicato")
+    DOCUMENT = "document", _("Documento caricato")
+    LINK = "link", _("Altro link")
+
+
+class ActKind(models.TextChoices):
+    GIUNTA = "delibera_giunta", _("Delibera di Giunta")
+    CONSIGLIO = "delibera_consiglio", _("Delibera di Consiglio")
+    DETERMINA = "determina", _("Determina dirigenziale")
+    DECRETO = "decreto", _("Decreto o ordinanza del Sindaco")
+
+
+class Evidence(AppendOnlyModel):
+    """The source of a claim: a published act (kind, number, date, link), an uploaded document, or a link."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("aggiornamento")
+    )
+    kind = models.CharField(_("tipo"), max_length=10, choices=EvidenceKind.choices)
+    title = models.CharField(_("titolo"), max_length=200, blank=True)
+    act_kind = models.CharField(_("tipo di atto"), max_length=20, choices=ActKind.choices, blank=True)
+    act_number = models.CharField(_("numero dell'atto"), max_length=30, blank=True)
+    act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
+    url = models.URLField(_("indirizzo"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fonte")
+        verbose_name_plural = _("fonti")
+        ordering = ["update", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == EvidenceKind.ACT:
+            return f"{self.get_act_kind_display()} n. {self.act_number} del {self.act_date:%d/%m/%Y}"
+        return self.title or self.original_name or self.url
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Crescere")
+    DOWN = "down", _("Diminuire")
+
+
+class Indicator(models.Model):
+    action = models.ForeignKey(
+        Action, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("azione")
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    unit = models.CharField(_("unità di misura"), max_length=50)
+    baseline = models.DecimalField(_("valore iniziale"), max_digits=16, decimal_places=4)
+    baseline_date = models.DateField(_("data del valore iniziale"))
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=4)
+    target_date = models.DateField(_("data del target"))
+    direction = models.CharField(
+        _("direzione"), max_length=4, choices=Direction.choices, default=Direction.UP
+    )
+    position = models.PositiveIntegerField(_("posizione"), default=0)
+
+    class Meta:
+        verbose_name = _("indicatore")
+        verbose_name_plural = _("indicatori")
+        ordering = ["action", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(direction="up", target__gt=models.F("baseline"))
+                    | models.Q(direction="down", target__lt=models.F("baseline"))
+                ),
+                name="indicator_target_beyond_baseline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    def progress_for(self, value: Decimal) -> int:
+        """Share of the way from baseline to target, clamped to 0–100."""
+        share = (Decimal(value) - self.baseline) / (self.target - self.baseline) * 100
+        return int(max(Decimal(0), min(Decimal(100), share)).to_integral_value())
+
+
+class Measurement(AppendOnlyModel):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("indicatore")
+    )
+    date = models.DateField(_("data"))
+    value = models.DecimalField(_("valore"), max_digits=16, decimal_places=4)
+    note = models.CharField(_("nota"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("autore")
+    )
+    is_demo = models.BooleanField(_("dato dimostrativo"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("misurazione")
+        verbose_name_plural = _("misurazioni")
+        ordering = ["indicator", "date", "pk"]
+        get_latest_by = ["date", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}: {self.value} ({self.date:%d/%m/%Y})"
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One link of a mandate's hash chain: hash = sha256(canonical JSON of the data + previous hash)."""
+
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="ledger")
+    seq = models.PositiveIntegerField()
+    update = models.OneToOneField(
+        ProgressUpdate, on_delete=models.PROTECT, null=True, related_name="ledger_entry"
+    )
+    measurement = models.OneToOneField(
+        Measurement, on_delete=models.PROTECT, null=True, related_name="ledger_entry"
+    )
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voce del registro")
+        verbose_name_plural = _("registro")
+        ordering = ["mandate", "seq"]
+        constraints = [models.UniqueConstraint(fields=["mandate", "seq"], name="ledger_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what in the back-office, and how it looked before and after."""
+
+    at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("utente")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("comune")
+    )
+    verb = models.CharField(_("operazione"), max_length=20)
+    model = models.CharField(_("oggetto"), max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("descrizione"), max_length=255)
+    before = models.JSONField(_("prima"), null=True, blank=True)
+    after = models.JSONField(_("dopo"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voce di audit")
+        verbose_name_plural = _("registro delle modifiche")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "-at"], name="audit_municipality_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.verb} {self.object_repr}"

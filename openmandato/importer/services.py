@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openmandato.accountability import rollup
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 from openmandato.programs.models import (
@@ -71,8 +72,10 @@ def import_program(
             for i, p in enumerate(tree.principles)
         )
         writer = _TreeWriter(mandate)
-        for position, node in enumerate(tree.sections):
-            writer.section(node, parent=None, position=position, inherited_areas=[])
+        with rollup.deferred():
+            for position, node in enumerate(tree.sections):
+                writer.section(node, parent=None, position=position, inherited_areas=[])
+        rollup.recompute_shares(mandate.pk)
         return ImportOutcome(mandate, True, writer.section_count, writer.action_count, len(writer.areas))
 
 

@@ -2,15 +2,26 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from openmandato.programs.admin_scoping import ScopedAdmin
 from openmandato.programs.models import Action, Area, Mandate, Municipality, Principle, Section
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ScopedAdmin):
+    municipality_path = "pk"
     list_display = ["name", "province", "region", "istat_code", "slug"]
     list_filter = ["region", "province"]
     search_fields = ["name", "istat_code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def municipality_id_of(self, obj):
+        return obj.pk
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class PrincipleInline(admin.TabularInline):
@@ -20,9 +31,10 @@ class PrincipleInline(admin.TabularInline):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
-    list_display = ["title", "municipality", "mayor", "period", "is_current", "action_count", "imported_at"]
-    list_filter = ["is_current", "municipality"]
+class MandateAdmin(ScopedAdmin):
+    municipality_path = "municipality"
+    list_display = ["title", "municipality", "mayor", "period", "is_current", "is_published", "action_count"]
+    list_filter = ["is_current", "is_published", "municipality"]
     search_fields = ["title", "mayor", "municipality__name", "source_filename"]
     readonly_fields = ["source_filename", "source_sha256", "imported_at"]
     list_select_related = ["municipality"]
@@ -37,7 +49,8 @@ class MandateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ScopedAdmin):
+    municipality_path = "municipality"
     list_display = ["name", "municipality"]
     list_filter = ["municipality"]
     search_fields = ["name", "municipality__name"]
@@ -48,13 +61,15 @@ class ActionInline(admin.TabularInline):
     model = Action
     fk_name = "section"
     extra = 0
-    fields = ["position", "code", "title", "status", "progress", "weight", "due_date", "budget"]
+    fields = ["position", "code", "title", "weight", "due_date", "budget", "status", "progress"]
+    readonly_fields = ["status", "progress"]
     show_change_link = True
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["title", "mandate", "parent", "position"]
+class SectionAdmin(ScopedAdmin):
+    municipality_path = "mandate__municipality"
+    list_display = ["title", "mandate", "parent", "position", "weight"]
     list_filter = ["mandate__municipality", "mandate"]
     search_fields = ["title", "summary", "objective"]
     list_select_related = ["mandate__municipality", "parent"]
@@ -63,15 +78,28 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "section", "status", "progress", "due_date", "budget", "mandate"]
-    list_filter = ["status", "mandate__municipality", "mandate", "areas", "dup_mission"]
+class ActionAdmin(ScopedAdmin):
+    """Program text and planning. Status and progress come from progress updates (back-office)."""
+
+    municipality_path = "mandate__municipality"
+    list_display = [
+        "__str__",
+        "section",
+        "status",
+        "progress",
+        "due_date",
+        "budget",
+        "mandate",
+        "archived_at",
+    ]
+    list_filter = ["status", "mandate__municipality", "mandate", "areas", "dup_mission", "archived_at"]
     search_fields = ["code", "title", "text", "section__title"]
     list_select_related = ["section", "mandate__municipality"]
     autocomplete_fields = ["section", "parent", "areas"]
     date_hierarchy = "due_date"
+    readonly_fields = ["status", "progress"]
     fieldsets = [
         (None, {"fields": ["section", "parent", "position", "code", "title", "text", "areas"]}),
-        (_("Stato"), {"fields": ["status", "progress", "weight"]}),
+        (_("Stato"), {"fields": ["status", "progress", "progress_from_indicators", "weight", "archived_at"]}),
         (_("Programmazione"), {"fields": ["due_date", "budget", "dup_mission", "dup_program"]}),
     ]

@@ -68,6 +68,9 @@ class MandateQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
+    def published(self):
+        return self.filter(is_published=True)
+
 
 class Mandate(models.Model):
     municipality = models.ForeignKey(
@@ -78,6 +81,9 @@ class Mandate(models.Model):
     starts_on = models.DateField(_("inizio del mandato"), null=True, blank=True)
     ends_on = models.DateField(_("fine del mandato"), null=True, blank=True)
     is_current = models.BooleanField(_("mandato in corso"), default=False)
+    is_published = models.BooleanField(
+        _("pubblicato"), default=True, help_text=_("Una bozza è visibile solo allo staff del comune.")
+    )
     source_filename = models.CharField(_("documento di origine"), max_length=255, blank=True)
     source_sha256 = models.CharField(_("SHA-256 del documento"), max_length=64, blank=True, db_index=True)
     imported_at = models.DateTimeField(_("importato il"), null=True, blank=True)
@@ -181,6 +187,12 @@ class Section(models.Model):
         Area, blank=True, related_name="sections", verbose_name=_("aree responsabili")
     )
 
+    weight = models.DecimalField(
+        _("peso"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    # Materialised path of section ids ("/12/34/"), kept by the roll-up; lets SQL sum a subtree.
+    path = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+
     class Meta:
         verbose_name = _("sezione")
         verbose_name_plural = _("sezioni")
@@ -209,6 +221,9 @@ class ActionQuerySet(models.QuerySet):
 
     def leaves(self):
         return self.filter(children__isnull=True)
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
 
 
 class Action(models.Model):
@@ -255,6 +270,17 @@ class Action(models.Model):
     )
     dup_mission = models.CharField(_("missione DUP"), max_length=2, blank=True, validators=[two_digits])
     dup_program = models.CharField(_("programma DUP"), max_length=2, blank=True, validators=[two_digits])
+    progress_from_indicators = models.BooleanField(
+        _("avanzamento dagli indicatori"),
+        default=False,
+        help_text=_(
+            "L'avanzamento è la media, tra gli indicatori, della strada fatta dal valore iniziale al target."
+        ),
+    )
+    archived_at = models.DateTimeField(_("archiviata il"), null=True, blank=True, db_index=True)
+    # Kept by the roll-up: the section's path, and this leaf's share of the mandate (0 for non-leaves).
+    section_path = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    rollup_share = models.FloatField(default=0, editable=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modificata il"), auto_now=True)
 
@@ -284,7 +310,7 @@ class Action(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:municipality", args=[self.mandate.municipality.slug]) + f"#action-{self.pk}"
+        return reverse("portal:action", args=[self.mandate.municipality.slug, self.pk])
 
     def clean(self):
         if self.parent_id and self.section_id and self.parent.section_id != self.section_id:

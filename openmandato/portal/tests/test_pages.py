@@ -51,7 +51,9 @@ def make_action_in_progress():
     from openmandato.programs.models import Action
 
     action = Action.objects.get(mandate__municipality__slug="valenza", section__title="Bellezza", position=1)
-    record_progress(action, status=Status.IN_PROGRESS, progress=45, date=datetime.date(2022, 1, 1))
+    record_progress(
+        action, user=None, system=True, status=Status.IN_PROGRESS, progress=45, date=datetime.date(2022, 1, 1)
+    )
     return action
 
 

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openmandato.accountability.models import ActKind, EvidenceKind, ProgressUpdate
+from openmandato.accountability.services import EvidenceInput
+from openmandato.programs.status import Status
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProgressUpdateForm(forms.Form):
+    date = forms.DateField(label=_("Data"), widget=DateInput, initial=timezone.localdate)
+    status = forms.ChoiceField(label=_("Stato"), choices=Status.choices)
+    progress = forms.IntegerField(label=_("Avanzamento (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("Nota"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text=_("Markdown: **grassetto**, elenchi, link."),
+    )
+    spent_budget = forms.DecimalField(
+        label=_("Spesa sostenuta (€)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    corrects = forms.ModelChoiceField(
+        label=_("Corregge l'aggiornamento"), required=False, queryset=ProgressUpdate.objects.none()
+    )
+    act_kind = forms.ChoiceField(
+        label=_("Tipo di atto"), required=False, choices=[("", "—"), *ActKind.choices]
+    )
+    act_number = forms.CharField(label=_("Numero dell'atto"), required=False, max_length=30)
+    act_date = forms.DateField(label=_("Data dell'atto"), required=False, widget=DateInput)
+    act_url = forms.URLField(label=_("Link all'atto (albo pretorio)"), required=False, assume_scheme="https")
+    document = forms.FileField(label=_("Documento (PDF, immagine, documento d'ufficio)"), required=False)
+    link_url = forms.URLField(label=_("Altro link"), required=False, assume_scheme="https")
+    link_title = forms.CharField(label=_("Titolo del link"), required=False, max_length=200)
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].queryset = action.updates.order_by("-date", "-pk")
+
+    def clean(self):
+        data = super().clean()
+        act_fields = [data.get("act_kind"), data.get("act_number"), data.get("act_date"), data.get("act_url")]
+        if any(act_fields) and not all(act_fields):
+            raise forms.ValidationError(_("Per citare un atto servono tipo, numero, data e link."))
+        return data
+
+    def evidence(self) -> list[EvidenceInput]:
+        data = self.cleaned_data
+        items = []
+        if data.get("act_kind"):
+            items.append(
+                EvidenceInput(
+                    kind=EvidenceKind.ACT,
+                    act_kind=data["act_kind"],
+                    act_number=data["act_number"],
+                    act_date=data["act_date"],
+                    url=data["act_url"],
+                )
+            )
+        if data.get("document"):
+            items.append(EvidenceInput(kind=EvidenceKind.DOCUMENT, upload=data["document"]))
+        if data.get("link_url"):
+            items.append(
+                EvidenceInput(kind=EvidenceKind.LINK, url=data["link_url"], title=data.get("link_title", ""))
+            )
+        return items
+
+
+class MeasurementForm(forms.Form):
+    date = forms.DateField(label=_("Data"), widget=DateInput, initial=timezone.localdate)
+    value = forms.DecimalField(label=_("Valore"), max_digits=16, decimal_places=4)
+    note = forms.CharField(label=_("Nota"), required=False, max_length=500)

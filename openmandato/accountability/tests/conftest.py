@@ -1,0 +1,69 @@
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from openmandato.accountability.models import Membership, Role
+from openmandato.programs.models import Action, Area, Mandate, Municipality
+from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
+
+PAST = datetime.date(2023, 5, 10)
+
+
+@dataclass
+class World:
+    municipality: Municipality
+    mandate: Mandate
+    area_a: Area
+    area_b: Area
+    action_a: Action
+    action_b: Action
+    other_municipality: Municipality
+    users: dict
+
+
+def make_user(username, *, staff=True, superuser=False):
+    user = get_user_model().objects.create_user(username, password="pw-" + username)
+    user.is_staff = staff
+    user.is_superuser = superuser
+    user.save()
+    if staff:
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label__in=["programs", "accountability"])
+        )
+    return user
+
+
+@pytest.fixture
+def world(db):
+    municipality = make_municipality("Borgo")
+    mandate = make_mandate(municipality)
+    section = make_section(mandate, "Ambiente")
+    area_a = Area.objects.create(municipality=municipality, name="Area ambiente")
+    area_b = Area.objects.create(municipality=municipality, name="Area cultura")
+    action_a = Action.objects.create(section=section, title="Piantare alberi", code="1", position=0)
+    action_a.areas.add(area_a)
+    action_b = Action.objects.create(section=section, title="Aprire il teatro", code="2", position=1)
+    action_b.areas.add(area_b)
+    other = make_municipality("Altrove")
+    make_mandate(other)
+    users = {
+        "citizen": make_user("citizen", staff=False),
+        "manager_a": make_user("manager_a"),
+        "manager_b": make_user("manager_b"),
+        "other_admin": make_user("other_admin"),
+        "editor": make_user("editor"),
+        "admin": make_user("admin"),
+    }
+    Membership.objects.create(
+        user=users["manager_a"], municipality=municipality, role=Role.AREA_MANAGER
+    ).areas.add(area_a)
+    Membership.objects.create(
+        user=users["manager_b"], municipality=municipality, role=Role.AREA_MANAGER
+    ).areas.add(area_b)
+    Membership.objects.create(user=users["other_admin"], municipality=other, role=Role.ADMINISTRATOR)
+    Membership.objects.create(user=users["editor"], municipality=municipality, role=Role.EDITOR)
+    Membership.objects.create(user=users["admin"], municipality=municipality, role=Role.ADMINISTRATOR)
+    return World(municipality, mandate, area_a, area_b, action_a, action_b, other, users)

@@ -1,0 +1,138 @@
+"""Back-office: the pages staff use to report progress."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openmandato.accountability.forms import MeasurementForm, ProgressUpdateForm
+from openmandato.accountability.models import AuditEntry, Indicator
+from openmandato.accountability.permissions import can_update_action, staff_municipalities, updatable_actions
+from openmandato.accountability.services import add_measurement, current_update, record_progress
+from openmandato.programs.models import Action
+from openmandato.programs.status import Status
+
+OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
+
+
+@login_required
+def my_actions(request):
+    today = timezone.localdate()
+    stale_before = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    actions = (
+        updatable_actions(request.user)
+        .select_related("section", "mandate__municipality")
+        .annotate(last_update=Max("updates__date"))
+        .order_by("mandate__municipality__name", "section__position", "section_id", "position")
+    )
+    overdue = Q(due_date__lt=today, status__in=OPEN_STATUSES)
+    stale = Q(status__in=OPEN_STATUSES) & (Q(last_update__lt=stale_before) | Q(last_update__isnull=True))
+    show = request.GET.get("show", "")
+    if show == "overdue":
+        actions = actions.filter(overdue)
+    elif show == "stale":
+        actions = actions.filter(stale)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        actions = actions.filter(Q(title__icontains=query) | Q(text__icontains=query) | Q(code=query))
+    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    counts = updatable_actions(request.user).annotate(last_update=Max("updates__date"))
+    context = {
+        "page": page,
+        "show": show,
+        "query": query,
+        "overdue_count": counts.filter(overdue).count(),
+        "stale_count": counts.filter(stale).count(),
+        "stale_days": settings.STALE_AFTER_DAYS,
+        "today": today,
+        "stale_before": stale_before,
+    }
+    return render(request, "backoffice/my_actions.html", context)
+
+
+def _updatable_action(request, pk) -> Action:
+    action = get_object_or_404(Action.objects.select_related("section", "mandate__municipality"), pk=pk)
+    if not can_update_action(request.user, action):
+        raise PermissionDenied
+    return action
+
+
+@login_required
+def action_update(request, pk):
+    action = _updatable_action(request, pk)
+    latest = current_update(action)
+    if request.method == "POST":
+        form = ProgressUpdateForm(request.POST, request.FILES, action=action)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_progress(
+                    action,
+                    user=request.user,
+                    status=data["status"],
+                    progress=data["progress"],
+                    date=data["date"],
+                    note=data["note"],
+                    spent_budget=data["spent_budget"],
+                    evidence=form.evidence(),
+                    corrects=data["corrects"],
+                    based_on=data["based_on"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Aggiornamento registrato."))
+                return redirect("backoffice:action_update", pk=action.pk)
+    else:
+        initial = {"based_on": latest.pk if latest else None}
+        if latest:
+            initial.update(status=latest.status, progress=latest.progress)
+        form = ProgressUpdateForm(initial=initial, action=action)
+    context = {
+        "action": action,
+        "form": form,
+        "latest": latest,
+        "updates": action.updates.select_related("author", "corrects")
+        .prefetch_related("evidence")
+        .order_by("-date", "-created_at"),
+        "indicators": action.indicators.prefetch_related("measurements"),
+        "measurement_form": MeasurementForm(),
+    }
+    return render(request, "backoffice/action_update.html", context)
+
+
+@login_required
+@require_POST
+def measurement_add(request, pk):
+    indicator = get_object_or_404(Indicator.objects.select_related("action__mandate"), pk=pk)
+    action = _updatable_action(request, indicator.action_id)
+    form = MeasurementForm(request.POST)
+    if form.is_valid():
+        try:
+            add_measurement(indicator, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Misurazione registrata."))
+    else:
+        messages.error(request, _("Misurazione non valida: controlla data e valore."))
+    return redirect("backoffice:action_update", pk=action.pk)
+
+
+@login_required
+def audit_log(request):
+    entries = AuditEntry.objects.filter(municipality__in=staff_municipalities(request.user)).select_related(
+        "user", "municipality"
+    )
+    if not request.user.is_superuser and not staff_municipalities(request.user).exists():
+        raise PermissionDenied
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "backoffice/audit_log.html", {"page": page})

@@ -1,0 +1,116 @@
+"""Admin classes scoped to the municipalities where the user has a role, with every write audited."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+
+from openmandato.accountability.audit import record_audit, snapshot
+from openmandato.accountability.permissions import can_edit_program, staff_municipalities
+
+# The ORM path from each scoped model to its municipality, for limiting foreign-key choices.
+SCOPED_CHOICES = {
+    "municipality": "pk",
+    "mandate": "municipality",
+    "section": "mandate__municipality",
+    "parent": None,  # same model as the admin's own: filtered through municipality_path
+    "action": "mandate__municipality",
+}
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    municipality_path = "municipality"  # ORM path from the model to its Municipality
+
+    def municipality_id_of(self, obj: Model) -> int | None:
+        target = obj
+        for part in self.municipality_path.split("__"):
+            target = getattr(target, part, None)
+            if target is None:
+                return None
+        return target.pk
+
+    def can_write(self, request, municipality_id: int | None) -> bool:
+        return municipality_id is not None and can_edit_program(request.user, municipality_id)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.municipality_path}__in": staff_municipalities(request.user)})
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.can_write(request, self.municipality_id_of(obj)))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.can_write(request, self.municipality_id_of(obj)))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            related = db_field.related_model
+            path = "pk" if related.__name__ == "Municipality" else SCOPED_CHOICES.get(db_field.name)
+            if related is self.model:
+                path = self.municipality_path
+            if path:
+                kwargs["queryset"] = related._default_manager.filter(
+                    **{f"{path}__in" if path != "pk" else "pk__in": staff_municipalities(request.user)}
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.name == "areas":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                municipality__in=staff_municipalities(request.user)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        municipality_id = self.municipality_id_of(obj)
+        if not self.can_write(request, municipality_id):
+            raise PermissionDenied
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        request.openmandato_audit_before = before
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        verb = "change" if change else "create"
+        before = getattr(request, "openmandato_audit_before", None)
+        record_audit(
+            request.user, self.municipality_id_of(obj), verb, obj, before=before, after=snapshot(obj)
+        )
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (e.g. actions under a section) are audited one by one."""
+        municipality_id = self.municipality_id_of(form.instance)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            record_audit(request.user, municipality_id, "delete", obj, before=snapshot(obj))
+            obj.delete()
+        for obj in instances:
+            before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
+            obj.save()
+            record_audit(
+                request.user,
+                municipality_id,
+                "change" if before else "create",
+                obj,
+                before=before,
+                after=snapshot(obj),
+            )
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        municipality_id = self.municipality_id_of(obj)
+        if not self.can_write(request, municipality_id):
+            raise PermissionDenied
+        before = snapshot(obj)
+        record_audit(request.user, municipality_id, "delete", obj, before=before)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
