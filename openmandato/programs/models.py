@@ -212,6 +212,9 @@ class Section(models.Model):
             ancestor = ancestor.parent
 
 
+DERIVED_FIELDS = frozenset({"status", "progress", "section_path", "rollup_share"})
+
+
 class ActionQuerySet(models.QuerySet):
     def for_municipality(self, municipality):
         return self.filter(mandate__municipality=municipality)
@@ -307,6 +310,14 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs):
         self.mandate_id = self.section.mandate_id
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Status and progress belong to the progress updates, the roll-up fields to the roll-up:
+            # saving a form loaded earlier must not overwrite what they wrote meanwhile.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in DERIVED_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
