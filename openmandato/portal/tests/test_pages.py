@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from openmandato.accountability import rollup
 from openmandato.accountability.services import record_progress
 from openmandato.programs.status import Status
 from openmandato.programs.tests.factory import (
@@ -30,6 +31,7 @@ def test_home_lists_municipalities(client, programs):
     assert '<a href="/valenza/">Valenza</a>' in body
     assert "84 azioni nel mandato in corso" in body
     assert "20 azioni nel mandato in corso" in body
+    assert "Avanzamento complessivo: <strong>0%</strong>" in body
 
 
 def test_municipality_page_shows_sections_actions_status_and_progress(client, programs):
@@ -93,12 +95,14 @@ def build_mandate(name, n_actions):
     mandate = make_mandate(municipality)
     area = make_area(municipality)
     per_section = max(1, n_actions // 10)
-    for index in range(10):
-        parent = make_section(mandate, title=f"Sezione {index}", position=index)
-        section = make_section(mandate, title=f"Sottosezione {index}", parent=parent)
-        section.areas.add(area)
-        for action in make_actions(section, per_section):
-            action.areas.add(area)
+    with rollup.deferred():
+        for index in range(10):
+            parent = make_section(mandate, title=f"Sezione {index}", position=index)
+            section = make_section(mandate, title=f"Sottosezione {index}", parent=parent)
+            section.areas.add(area)
+            for action in make_actions(section, per_section):
+                action.areas.add(area)
+    rollup.recompute_shares(mandate.pk)
     return municipality
 
 
@@ -112,6 +116,14 @@ def test_query_count_does_not_grow_with_the_number_of_actions(client):
     small = build_mandate("Piccolo", 10)
     large = build_mandate("Grande", 1000)
     assert count_queries(client, f"/{small.slug}/") == count_queries(client, f"/{large.slug}/")
+    small_action = small.mandates.get().actions.first()
+    large_action = large.mandates.get().actions.first()
+    assert count_queries(client, small_action.get_absolute_url()) == count_queries(
+        client, large_action.get_absolute_url()
+    )
+    assert count_queries(client, f"/{small.slug}/come-calcoliamo/") == count_queries(
+        client, f"/{large.slug}/come-calcoliamo/"
+    )
     assert count_queries(client, "/") == count_queries(client, "/")
 
 
