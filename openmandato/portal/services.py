@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from openmandato.accountability import ledger, rollup
 from openmandato.accountability.models import Evidence, Indicator, Measurement, ProgressUpdate
@@ -143,3 +144,118 @@ def weights_table(mandate: Mandate) -> dict:
         mandate.actions.active().select_related("section").order_by("section__path", "position", "pk")
     )
     return {"sections": sections, "actions": actions, "progress": rollup.mandate_progress(mandate)}
+
+
+def status_counts(actions) -> list[tuple[str, str, int]]:
+    counts = dict(actions.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+
+
+def dashboard(mandate: Mandate) -> dict:
+    """The overview page of a mandate: fixed number of queries whatever the number of actions."""
+    leaves = mandate.actions.active().leaves()
+    today = timezone.localdate()
+    open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
+    overdue = leaves.filter(due_date__lt=today, status__in=open_statuses).select_related("section")
+    sections = list(rollup.with_section_progress(mandate.sections.filter(path__regex=r"^/[0-9]+/([0-9]+/)?$")))
+    position = {section.pk: section.position for section in sections}
+    for section in sections:
+        section.depth = section.path.count("/") - 2
+        section.order_key = tuple(position.get(int(pk), 0) for pk in section.path.strip("/").split("/"))
+    sections.sort(key=lambda section: (section.order_key, section.pk))
+    recent = (
+        ProgressUpdate.objects.filter(action__mandate=mandate, corrections__isnull=True)
+        .select_related("action__section")
+        .order_by("-date", "-created_at")[:8]
+    )
+    return {
+        "progress": rollup.mandate_progress(mandate),
+        "status_counts": status_counts(leaves),
+        "leaf_count": leaves.count(),
+        "sections": sections,
+        "recent": list(recent),
+        "overdue": list(overdue.order_by("due_date")[:10]),
+        "overdue_count": overdue.count(),
+        "principles": list(mandate.principles.order_by("position")),
+        "has_demo_data": ProgressUpdate.objects.filter(action__mandate=mandate, is_demo=True).exists(),
+    }
+
+
+def find_section_row(rows: list[SectionRow], pk: int) -> SectionRow | None:
+    for row in rows:
+        if row.section.pk == pk:
+            return row
+        found = find_section_row(row.children, pk)
+        if found:
+            return found
+    return None
+
+
+SORTS = {
+    "code": ["section__path", "section__position", "position", "pk"],
+    "title": ["title", "pk"],
+    "progress": ["progress", "pk"],
+    "-progress": ["-progress", "pk"],
+    "due_date": [F("due_date").asc(nulls_last=True), "pk"],
+    "-updated": [F("last_update").desc(nulls_last=True), "pk"],
+}
+
+
+def filtered_actions(mandate: Mandate, params: dict) -> QuerySet:
+    """The action list with its filters; unknown or malformed values are ignored, never an error."""
+    actions = (
+        mandate.actions.active()
+        .leaves()
+        .select_related("section")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
+        .annotate(last_update=Max("updates__date"))
+    )
+    statuses = [s for s in params.get("status", []) if s in Status.values]
+    if statuses:
+        actions = actions.filter(status__in=statuses)
+    section = _int(params.get("section"))
+    if section:
+        path = mandate.sections.filter(pk=section).values_list("path", flat=True).first()
+        actions = actions.filter(section_path__startswith=path) if path else actions.none()
+    area = _int(params.get("area"))
+    if area:
+        actions = actions.filter(areas=area)
+    if params.get("overdue") == "1":
+        open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
+        actions = actions.filter(due_date__lt=timezone.localdate(), status__in=open_statuses)
+    query = (params.get("q") or "").strip()[:200]
+    if query:
+        from openmandato.portal.search import search_actions
+
+        actions = search_actions(actions, query)
+        if params.get("sort") not in SORTS:
+            return actions
+    return actions.order_by(*SORTS.get(params.get("sort"), SORTS["code"]))
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def area_summary(area: Area, mandate: Mandate) -> dict:
+    actions = mandate.actions.active().leaves().filter(areas=area)
+    mean = actions.aggregate(mean=Avg(rollup.effective_progress()))["mean"]
+    return {"status_counts": status_counts(actions), "progress": mean, "count": actions.count()}
+
+
+def group_by_municipality(actions, per_group: int | None = None) -> list[tuple[Municipality, list[Action]]]:
+    groups: dict[int, tuple[Municipality, list[Action]]] = {}
+    for action in actions:
+        municipality = action.mandate.municipality
+        group = groups.setdefault(municipality.pk, (municipality, []))
+        if per_group is None or len(group[1]) < per_group:
+            group[1].append(action)
+    return list(groups.values())
+
+
+def public_actions():
+    return Action.objects.active().filter(mandate__is_current=True, mandate__is_published=True)

@@ -1,22 +1,29 @@
-from django.http import FileResponse, Http404, JsonResponse
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from openmandato.accountability import ledger
 from openmandato.accountability.models import Evidence
 from openmandato.accountability.permissions import can_see_staff_pages
 from openmandato.accountability.uploads import INLINE_TYPES
-from openmandato.portal.services import (
-    action_detail,
-    ledger_head,
-    mandate_overview,
-    municipalities_with_current_mandate,
-    weights_table,
-)
-from openmandato.programs.models import Action, Municipality
+from openmandato.portal import services
+from openmandato.portal.caching import cacheable
+from openmandato.portal.search import search_actions
+from openmandato.programs.models import Action, Area, Municipality
+from openmandato.programs.status import Status
+
+PAGE_SIZE = 25
 
 
+@cacheable
 def home(request):
-    return render(request, "portal/home.html", {"municipalities": municipalities_with_current_mandate()})
+    return render(
+        request, "portal/home.html", {"municipalities": services.municipalities_with_current_mandate()}
+    )
 
 
 def visible_mandate(request, municipality):
@@ -35,31 +42,129 @@ def _municipality_and_mandate(request, slug, *, required=True):
     return municipality, mandate
 
 
+def _context(municipality, mandate, **extra):
+    return {
+        "municipality": municipality,
+        "mandate": mandate,
+        "ledger_head": services.ledger_head(mandate),
+        **extra,
+    }
+
+
+@cacheable
 def municipality(request, slug):
     municipality, mandate = _municipality_and_mandate(request, slug, required=False)
-    context = {
-        "municipality": municipality,
-        "overview": mandate_overview(mandate) if mandate else None,
-        "ledger_head": ledger_head(mandate),
-    }
+    context = _context(municipality, mandate)
     if mandate:
-        context["principles"] = list(mandate.principles.order_by("position"))
+        context.update(services.dashboard(mandate))
     return render(request, "portal/municipality.html", context)
 
 
+@cacheable
+def section(request, slug, pk):
+    municipality, mandate = _municipality_and_mandate(request, slug)
+    overview = services.mandate_overview(mandate)
+    row = services.find_section_row(overview.sections, int(pk))
+    if row is None:
+        raise Http404
+    return render(request, "portal/section.html", _context(municipality, mandate, row=row))
+
+
+@cacheable
 def action(request, slug, pk):
     municipality, mandate = _municipality_and_mandate(request, slug)
     action = get_object_or_404(Action.objects.select_related("section", "parent"), pk=pk, mandate=mandate)
-    context = {"municipality": municipality, "mandate": mandate, "ledger_head": ledger_head(mandate)}
-    context.update(action_detail(action))
-    return render(request, "portal/action.html", context)
+    return render(
+        request, "portal/action.html", _context(municipality, mandate, **services.action_detail(action))
+    )
 
 
+@cacheable
+def area(request, slug, pk):
+    municipality, mandate = _municipality_and_mandate(request, slug)
+    area = get_object_or_404(Area, pk=pk, municipality=municipality)
+    actions = services.filtered_actions(mandate, {"area": area.pk})
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _context(municipality, mandate, area=area, page=page, **services.area_summary(area, mandate))
+    return render(request, "portal/area.html", context)
+
+
+@cacheable
+def action_list(request, slug):
+    municipality, mandate = _municipality_and_mandate(request, slug)
+    params = {key: request.GET.get(key) for key in ("section", "area", "overdue", "q", "sort")}
+    params["status"] = request.GET.getlist("status")
+    page = Paginator(services.filtered_actions(mandate, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _context(
+        municipality,
+        mandate,
+        page=page,
+        params=params,
+        statuses=Status.choices,
+        sections=mandate.sections.order_by("path", "position"),
+        areas=municipality.areas.order_by("name"),
+        sorts=SORT_LABELS,
+    )
+    template = (
+        "portal/_action_results.html" if request.headers.get("HX-Request") else "portal/action_list.html"
+    )
+    return render(request, template, context)
+
+
+SORT_LABELS = [
+    ("code", _("Ordine del programma")),
+    ("-updated", _("Aggiornate di recente")),
+    ("-progress", _("Avanzamento (decrescente)")),
+    ("progress", _("Avanzamento (crescente)")),
+    ("due_date", _("Scadenza")),
+    ("title", _("Titolo")),
+]
+
+
+@cacheable
+def search(request, slug=None):
+    query = (request.GET.get("q") or "").strip()[:200]
+    municipality = get_object_or_404(Municipality, slug=slug) if slug else None
+    actions = services.public_actions()
+    if municipality:
+        actions = actions.filter(mandate__municipality=municipality)
+    results = (
+        search_actions(actions, query).select_related("mandate__municipality", "section")[:200]
+        if query
+        else []
+    )
+    groups = services.group_by_municipality(results)
+    context = {"query": query, "groups": groups, "municipality": municipality, "count": len(results)}
+    return render(request, "portal/search.html", context)
+
+
+@cacheable
+def compare(request):
+    query = (request.GET.get("q") or "").strip()[:200]
+    origin = None
+    actions = services.public_actions()
+    if not query and (action_id := services._int(request.GET.get("action"))):
+        origin = (
+            Action.objects.filter(pk=action_id, mandate__is_published=True)
+            .select_related("mandate__municipality")
+            .first()
+        )
+        if origin:
+            query = origin.title
+            actions = actions.exclude(mandate__municipality=origin.mandate.municipality)
+    results = search_actions(actions, query, any_term=True).select_related(
+        "mandate__municipality", "section"
+    )[:100]
+    groups = services.group_by_municipality(results if query else [], per_group=3)
+    return render(request, "portal/compare.html", {"query": query, "origin": origin, "groups": groups})
+
+
+@cacheable
 def method(request, slug):
     municipality, mandate = _municipality_and_mandate(request, slug)
-    context = {"municipality": municipality, "mandate": mandate, "ledger_head": ledger_head(mandate)}
-    context.update(weights_table(mandate))
-    return render(request, "portal/method.html", context)
+    return render(
+        request, "portal/method.html", _context(municipality, mandate, **services.weights_table(mandate))
+    )
 
 
 def ledger_json(request, slug):
@@ -83,3 +188,24 @@ def evidence_file(request, slug, pk):
     response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def set_language(request, code):
+    """Language switch by plain link (no form, so public pages stay cacheable)."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

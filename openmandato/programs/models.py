@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from openmandato.programs.status import Status
+from openmandato.programs.textsearch import document_terms
 
 TITLE_MAX_LENGTH = 160
 # Top-level URL paths that a municipality's slug must not shadow.
@@ -284,6 +285,8 @@ class Action(models.Model):
     # Kept by the roll-up: the section's path, and this leaf's share of the mandate (0 for non-leaves).
     section_path = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     rollup_share = models.FloatField(default=0, editable=False)
+    # Italian search terms of code, title, text and section (see textsearch.py); indexed per backend.
+    search_document = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modificata il"), auto_now=True)
 
@@ -310,6 +313,9 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs):
         self.mandate_id = self.section.mandate_id
+        self.search_document = document_terms(
+            " ".join([self.code, self.title, self.text, self.section.title])
+        )
         if not self._state.adding and kwargs.get("update_fields") is None:
             # Status and progress belong to the progress updates, the roll-up fields to the roll-up:
             # saving a form loaded earlier must not overwrite what they wrote meanwhile.

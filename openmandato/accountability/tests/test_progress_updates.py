@@ -103,7 +103,7 @@ def test_an_act_needs_kind_number_date_and_link(world):
 
 def test_the_portal_shows_the_source_beside_the_claim(world):
     record(world, status="done", progress=100, evidence=[ACT])
-    body = Client().get("/borgo/").content.decode()
+    body = Client().get(f"/borgo/sections/{world.action_a.section_id}/").content.decode()
     assert "Fonte:" in body
     assert "Delibera di Consiglio n. 17 del 10/05/2023" in body
     assert 'href="https://albo.example.org/17"' in body

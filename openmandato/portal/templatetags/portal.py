@@ -22,3 +22,27 @@ def percent(value):
 def share(value):
     """A leaf's share of the mandate (0–1) as a percentage with two decimals."""
     return f"{value * 100:.2f}%" if value else "—"
+
+
+@register.inclusion_tag("portal/_status_chart.html")
+def status_chart(counts):
+    from openmandato.portal.charts import status_bars
+
+    return {"chart": status_bars(counts)}
+
+
+@register.inclusion_tag("portal/_progress_chart.html")
+def progress_chart(sections, chart_id="sections-chart"):
+    from django.utils.translation import gettext as _
+
+    from openmandato.portal.charts import progress_bars
+
+    rows = [(("— " if getattr(s, "depth", 0) else "") + s.title, s.progress) for s in sections]
+    return {"chart": progress_bars(rows), "chart_id": chart_id, "chart_title": _("Avanzamento per sezione")}
+
+
+@register.inclusion_tag("portal/_indicator_chart.html")
+def indicator_chart(item):
+    from openmandato.portal.charts import indicator_line
+
+    return {"item": item, "chart": indicator_line(item["indicator"], item["measurements"])}
