@@ -24,12 +24,10 @@ def valenza_path() -> Path:
 def run_cli(tmp_path):
     """Run the real `openmandato` console entry point in a subprocess, on a throw-away SQLite file."""
 
-    def run(*args: str) -> subprocess.CompletedProcess:
-        env = dict(
-            os.environ,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-            OPENMANDATO_VAR_DIR=str(tmp_path),
-        )
+    def run(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess:
+        env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY")}
+        env["DATABASE_URL"] = database_url or f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+        env["OPENMANDATO_VAR_DIR"] = str(tmp_path)
         return subprocess.run(  # noqa: S603 - our own interpreter and entry point
             [sys.executable, "-m", "openmandato", *args], capture_output=True, text=True, env=env, timeout=120
         )

@@ -157,7 +157,9 @@ def dashboard(mandate: Mandate) -> dict:
     today = timezone.localdate()
     open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
     overdue = leaves.filter(due_date__lt=today, status__in=open_statuses).select_related("section")
-    sections = list(rollup.with_section_progress(mandate.sections.filter(path__regex=r"^/[0-9]+/([0-9]+/)?$")))
+    sections = list(
+        rollup.with_section_progress(mandate.sections.filter(path__regex=r"^/[0-9]+/([0-9]+/)?$"))
+    )
     position = {section.pk: section.position for section in sections}
     for section in sections:
         section.depth = section.path.count("/") - 2

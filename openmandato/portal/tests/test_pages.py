@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,12 +16,6 @@ from openmandato.programs.tests.factory import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programs(valenza_path, cremona_path):
-    call_command("import_program", str(valenza_path), verbosity=0)
-    call_command("import_program", str(cremona_path), "--municipality", "Cremona", verbosity=0)
 
 
 def test_home_lists_municipalities(client, programs):

@@ -1,0 +1,8 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def programs(db, valenza_path, cremona_path):
+    call_command("import_program", str(valenza_path), verbosity=0)
+    call_command("import_program", str(cremona_path), "--municipality", "Cremona", verbosity=0)
