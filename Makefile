@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-dev run test test-sqlite test-postgres lint lock messages bench clean
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install install-dev system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean
 
 install: $(VENV)/.installed-base ## create .venv and install the runtime from the lock (idempotent)
 
@@ -21,13 +23,18 @@ $(VENV)/.installed-dev: requirements/dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	touch $@
 
+system-deps: ## Debian's Chromium for the browser tests, installed only when missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
 run: install ## migrate, load the demo and serve http://$(HOST)
 	$(BIN)/openmandato migrate --noinput
 	$(BIN)/openmandato load_demo
 	@echo "Serving OpenMandato on http://$(HOST)/ (Ctrl+C to stop)"
 	DEBUG=$${DEBUG:-true} $(BIN)/openmandato runserver $(HOST)
 
-test: install-dev lint test-sqlite test-postgres ## the whole suite, on SQLite and on PostgreSQL
+test: install-dev system-deps lint test-sqlite test-postgres ## the whole suite, on SQLite and on PostgreSQL
 
 lint:
 	$(BIN)/ruff check .
@@ -50,6 +57,13 @@ test-postgres:
 messages: install-dev ## refresh and compile the translation catalogues
 	cd openmandato && ../$(BIN)/openmandato makemessages -l en -l it --no-obsolete
 	cd openmandato && ../$(BIN)/openmandato compilemessages
+
+screenshot: install-dev system-deps ## refresh the README screenshot (docs/screenshot-valenza.png)
+	OPENMANDATO_SCREENSHOT=$(CURDIR)/docs/screenshot-valenza.png DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 \
+	  $(BIN)/python -m pytest -q openmandato/portal/tests/test_browser.py -k screenshot
+
+vendor: ## refresh the vendored front-end files from npm (versions pinned in package.json)
+	./scripts/vendor-frontend.sh
 
 lock: ## re-pin the dependencies (needs uv)
 	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.lock

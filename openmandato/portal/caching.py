@@ -28,6 +28,7 @@ def page_etag(request, *args, **kwargs):
         translation.get_language() or "",
         str(request.user.pk or "") if request.user.is_authenticated else "anon",
         request.get_full_path(),
+        request.headers.get("HX-Request", ""),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 

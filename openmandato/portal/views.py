@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -108,7 +109,10 @@ def action_list(request, slug):
     template = (
         "portal/_action_results.html" if request.headers.get("HX-Request") else "portal/action_list.html"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The same URL serves the whole page or, to htmx, only the results: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 SORT_LABELS = [

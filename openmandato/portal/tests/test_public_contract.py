@@ -126,6 +126,7 @@ def test_action_list_filters_sorts_and_keeps_state_in_the_url(client, programs):
     assert "Pagina 2 di 4" in page_two
     htmx = client.get("/valenza/actions/?status=in_progress", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in htmx and "2 azioni" in htmx
+    assert "HX-Request" in client.get("/valenza/actions/")["Vary"]
 
 
 def test_overdue_filter_and_dashboard_list(client, programs):

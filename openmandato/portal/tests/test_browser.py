@@ -1,0 +1,168 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against a live server:
+navigation, htmx filters, search, language switch, keyboard use and axe-core on every page type."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from openmandato.programs.models import Action, Area, Section
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs the Debian package")
+        pytest.skip("Chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+def go(page, path):
+    response = page.goto(page.base + path)
+    assert response.status == 200, path
+    return response
+
+
+def test_a_visitor_browses_from_home_to_an_action(page):
+    go(page, "/")
+    page.get_by_role("link", name="Valenza", exact=True).click()
+    page.wait_for_url("**/valenza/")
+    page.get_by_role("link", name="Bellezza", exact=True).first.click()
+    page.wait_for_url("**/sections/*/")
+    page.get_by_role("link", name="Conclusione iter per la nuova illuminazione pubblica al led").click()
+    page.wait_for_url("**/actions/*/")
+    assert "illuminazione pubblica" in page.locator("h1").inner_text()
+    assert page.locator(".timeline-entry").count() >= 1
+
+
+def test_filters_update_the_list_without_a_reload_and_keep_state_in_the_url(page):
+    go(page, "/valenza/actions/")
+    page.evaluate("window.notReloaded = true")
+    page.locator("label[for=f-status-done]").click()  # Bootstrap Italia styles the label, not the input
+    page.wait_for_url("**status=done**")
+    done = Action.objects.filter(mandate__municipality__slug="valenza", status="done", children=None).count()
+    page.wait_for_function(f"document.querySelector('#results p').textContent.includes('{done} azion')")
+    assert page.evaluate("window.notReloaded") is True
+    page.reload()
+    assert page.get_by_label("Realizzata", exact=True).is_checked()
+
+
+def test_search_from_the_header(page):
+    go(page, "/valenza/")
+    page.get_by_label("Cerca nei programmi").fill("rifiuto")
+    page.get_by_label("Cerca nei programmi").press("Enter")
+    page.wait_for_url("**/search/?q=rifiuto")
+    assert page.get_by_text("Introduzione di una tariffa puntuale dei rifiuti").count() == 1
+
+
+def test_the_language_switch(page):
+    go(page, "/valenza/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Overall progress").count() == 1
+    page.get_by_role("link", name="Italiano").click()
+    assert page.locator("html").get_attribute("lang") == "it"
+
+
+def test_keyboard_users_can_skip_to_the_content_and_reach_the_filters(page):
+    go(page, "/valenza/actions/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Vai al contenuto"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "f-q"
+
+
+def page_types():
+    action = Action.objects.filter(mandate__municipality__slug="valenza", indicators__isnull=False).first()
+    section = Section.objects.filter(mandate__municipality__slug="cremona", parent__isnull=False).first()
+    area = Area.objects.filter(municipality__slug="cremona").first()
+    return [
+        "/",
+        "/valenza/",
+        f"/cremona/sections/{section.pk}/",
+        f"/valenza/actions/{action.pk}/",
+        f"/cremona/areas/{area.pk}/",
+        "/valenza/actions/?status=in_progress",
+        "/search/?q=sviluppo",
+        "/compare/?q=telemedicina",
+        "/valenza/come-calcoliamo/",
+        "/accounts/login/",
+        "/pagina-che-non-esiste/",
+    ]
+
+
+def run_axe(page) -> dict:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+
+
+def test_the_axe_harness_catches_a_violation(page):
+    page.set_content(
+        '<html><body><img src="x.png"><a href="#"></a><p style="color:#ccc">testo</p></body></html>'
+    )
+    ids = {violation["id"] for violation in run_axe(page)["violations"]}
+    assert {"image-alt", "link-name", "color-contrast", "html-has-lang"} <= ids
+
+
+def test_every_page_type_passes_axe(page):
+    problems = {}
+    for path in page_types():
+        page.goto(page.base + path)
+        result = run_axe(page)
+        assert len(result["passes"]) > 10, path
+        if result["violations"]:
+            problems[path] = [
+                (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            ]
+    assert problems == {}
+
+
+def test_screenshot_of_the_valenza_overview(page, tmp_path):
+    go(page, "/valenza/")
+    target = Path(os.environ.get("OPENMANDATO_SCREENSHOT") or tmp_path / "valenza.png")
+    page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 20_000
