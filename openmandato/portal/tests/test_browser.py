@@ -166,3 +166,10 @@ def test_screenshot_of_the_valenza_overview(page, tmp_path):
     target = Path(os.environ.get("OPENMANDATO_SCREENSHOT") or tmp_path / "valenza.png")
     page.screenshot(path=str(target), full_page=False)
     assert target.stat().st_size > 20_000
+
+
+def test_pages_fit_a_phone_screen(page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    for path in ["/", "/valenza/", "/valenza/actions/"]:
+        go(page, path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path

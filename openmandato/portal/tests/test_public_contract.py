@@ -136,3 +136,17 @@ def test_overdue_filter_and_dashboard_list(client, programs):
     assert action.title in client.get("/valenza/actions/?overdue=1").content.decode()
     dashboard = client.get("/valenza/").content.decode()
     assert "In ritardo (1)" in dashboard and action.title in dashboard
+
+
+def test_the_error_pages_share_the_site_style(client):
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    missing = client.get("/comune-inesistente/actions/12/")
+    assert missing.status_code == 404
+    assert "Pagina non trovata" in missing.content.decode()
+    assert "bootstrap-italia.min.css" in missing.content.decode()
+    crashed = server_error(RequestFactory().get("/"))
+    assert crashed.status_code == 500
+    assert "Si è verificato un errore" in crashed.content.decode()
+    assert "bootstrap-italia.min.css" in crashed.content.decode()
