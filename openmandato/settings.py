@@ -45,10 +45,14 @@ INSTALLED_APPS = [
     "openmandato.accountability",
     "openmandato.portal",
     "openmandato.demo",
+    "openmandato.api",
+    "openmandato.reports",
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "openmandato.api.middleware.ApiCachingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "openmandato.portal.middleware.SiteLanguageMiddleware",
@@ -109,6 +113,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:my_actions"
 LOGOUT_REDIRECT_URL = "portal:home"
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
+API_RATE_ANON = env_str("API_RATE_ANON", "120/m")
+API_RATE_TOKEN = env_str("API_RATE_TOKEN", "600/m")
+CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")}}
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

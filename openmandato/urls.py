@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from openmandato.api.api import api
 from openmandato.portal import views as portal_views
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("backoffice/", include("openmandato.accountability.urls")),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("", include("openmandato.portal.urls")),
 ]

@@ -14,7 +14,21 @@ from openmandato.programs.textsearch import document_terms
 TITLE_MAX_LENGTH = 160
 # Top-level URL paths that a municipality's slug must not shadow.
 RESERVED_SLUGS = frozenset(
-    {"admin", "api", "i18n", "static", "media", "search", "compare", "healthz", "accounts", "backoffice"}
+    {
+        "admin",
+        "api",
+        "i18n",
+        "static",
+        "media",
+        "search",
+        "compare",
+        "healthz",
+        "accounts",
+        "backoffice",
+        "lang",
+        "open-data",
+        "catalog.jsonld",
+    }
 )
 
 

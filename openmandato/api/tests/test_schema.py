@@ -1,0 +1,35 @@
+"""Schemathesis generates requests from our OpenAPI schema: no 5xx, no response outside the schema."""
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from openmandato.accountability.services import record_progress
+from openmandato.accountability.tests.conftest import PAST, make_user
+from openmandato.api.models import ApiToken
+from openmandato.programs.models import Action
+from openmandato.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def seeded(db, valenza_path, cremona_path, settings):
+    settings.API_RATE_ANON = "100000/m"
+    settings.API_RATE_TOKEN = "100000/m"
+    call_command("import_program", str(valenza_path), verbosity=0)
+    call_command("import_program", str(cremona_path), "--municipality", "Cremona", verbosity=0)
+    for action in Action.objects.leaves()[:10]:
+        record_progress(action, user=None, system=True, status="in_progress", progress=10, date=PAST)
+    _token, secret = ApiToken.issue(make_user("api-superuser", superuser=True), "schemathesis")
+    return secret
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_the_api_honours_its_schema(case, seeded):
+    headers = {"Authorization": f"Bearer {seeded}"} if case.method == "POST" else None
+    case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])

@@ -1,0 +1,35 @@
+"""Rate limits read from settings at each request (so they can be configured and tested)."""
+
+from django.conf import settings
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+
+class _FromSettings:
+    setting: str
+
+    def __init__(self):
+        super().__init__(getattr(settings, self.setting))
+
+    def allow_request(self, request):
+        rate = getattr(settings, self.setting)
+        if rate != self.rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+
+class PerIpThrottle(_FromSettings, AnonRateThrottle):
+    """Anonymous reads, counted per client IP address."""
+
+    setting = "API_RATE_ANON"
+
+
+class PerTokenThrottle(_FromSettings, AuthRateThrottle):
+    """Requests with a token, counted per token (anonymous requests are left to PerIpThrottle)."""
+
+    setting = "API_RATE_TOKEN"
+
+    def get_cache_key(self, request):
+        if getattr(request, "auth", None) is None:
+            return None
+        return super().get_cache_key(request)
