@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-dev system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean
+.PHONY: install install-dev system-libs system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean
 
 install: $(VENV)/.installed-base ## create .venv and install the runtime from the lock (idempotent)
 
@@ -23,12 +23,21 @@ $(VENV)/.installed-dev: requirements/dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	touch $@
 
-system-deps: ## Debian's Chromium for the browser tests, installed only when missing
+REPORT_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+system-libs: ## WeasyPrint's system libraries (PDF report), installed only when missing
+	@missing=$$(for p in $(REPORT_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing $$missing for the PDF report"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+system-deps: system-libs ## plus Debian's Chromium for the browser tests, installed only when missing
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-run: install ## migrate, load the demo and serve http://$(HOST)
+run: install system-libs ## migrate, load the demo and serve http://$(HOST)
 	$(BIN)/openmandato migrate --noinput
 	$(BIN)/openmandato load_demo
 	@echo "Serving OpenMandato on http://$(HOST)/ (Ctrl+C to stop)"

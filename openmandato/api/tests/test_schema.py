@@ -3,6 +3,8 @@
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -17,7 +19,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def seeded(db, valenza_path, cremona_path, settings):
+def keep_test_connection():
+    """Calling the WSGI app directly fires request_finished, which would close the test's database
+    connection (and its transaction); Django's own test client disconnects the handler the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(db, keep_test_connection, valenza_path, cremona_path, settings):
     settings.API_RATE_ANON = "100000/m"
     settings.API_RATE_TOKEN = "100000/m"
     call_command("import_program", str(valenza_path), verbosity=0)
