@@ -23,7 +23,7 @@ from openmandato.accountability.services import (
     current_update,
     record_progress,
 )
-from openmandato.importer.parsing import parse_text
+from openmandato.importer.parsing import parse_blocks
 from openmandato.importer.reading import read_document
 from openmandato.importer.services import ImportOutcome, import_program
 from openmandato.programs.models import Action, Mandate, Municipality
@@ -135,7 +135,7 @@ def load_demo_programs() -> list[ImportOutcome]:
                 },
             )
             document = read_document(DATA_DIR / program.filename)
-            tree = parse_text(document.text)
+            tree = parse_blocks(document.blocks)
             tree.period = tree.period or program.period
             outcome = import_program(
                 tree,

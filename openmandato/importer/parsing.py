@@ -1,4 +1,7 @@
-"""Text -> program tree. Pure functions: nothing here touches the database."""
+"""Blocks (or text) -> program tree. Pure functions: nothing here touches the database.
+
+Every layout parser is tried on the whole document and on each top-level chapter; the reading that
+finds the most actions wins, so documents that mix layouts chapter by chapter are read too."""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from openmandato.importer.blocks import Block, to_lines
 from openmandato.importer.errors import ImportRejected
-from openmandato.importer.layouts import headed_blocks, stakeholder_tables
+from openmandato.importer.layouts import headed_blocks, outline, stakeholder_tables
+from openmandato.importer.readers.text import read_text
 from openmandato.importer.text import (
     detect_mayor,
     detect_municipality,
@@ -18,14 +23,19 @@ from openmandato.importer.text import (
 )
 from openmandato.importer.tree import PrincipleNode, ProgramTree, SectionNode
 
-LAYOUTS = [headed_blocks.parse, stakeholder_tables.parse]
+MIN_ACTIONS = 2  # a single sentence under a heading is not a program
 PRINCIPLE = re.compile(r"^[-–—•*]\s*([A-ZÀ-Ý][A-ZÀ-Ý' ]{2,40}):\s*(.+)$")
 
 
 def parse_text(text: str) -> ProgramTree:
-    """Parse a program document's text; raise ImportRejected if no section with actions is found."""
-    lines = [normalise(line) for line in text.splitlines()]
+    return parse_blocks(read_text(text))
+
+
+def parse_blocks(blocks: list[Block]) -> ProgramTree:
+    """Parse a document's blocks; raise ImportRejected if no section with actions is found."""
+    lines = [normalise(line) for line in to_lines(blocks)]
     lines = [line for line in lines if line]
+    text = "\n".join(lines)
     tree = ProgramTree(
         municipality=detect_municipality(text),
         title=detect_title(lines),
@@ -34,9 +44,9 @@ def parse_text(text: str) -> ProgramTree:
         principles=[
             PrincipleNode(title=m.group(1).strip(), text=m.group(2).strip()) for m in _principles(lines)
         ],
-        sections=_best_layout(lines),
+        sections=best_reading(blocks),
     )
-    if tree.is_empty():
+    if _leaves(tree.sections) < MIN_ACTIONS:
         raise ImportRejected(_("Nessun programma riconoscibile: non ho trovato sezioni con azioni."))
     tree.warnings = duplicate_code_warnings(tree)
     return tree
@@ -46,15 +56,47 @@ def _principles(lines: list[str]):
     return [match for match in map(PRINCIPLE.match, lines) if match]
 
 
-def _best_layout(lines: list[str]) -> list[SectionNode]:
-    best: list[SectionNode] = []
-    best_count = 0
-    for layout in LAYOUTS:
-        sections = layout(lines)
-        count = sum(1 for section in sections for _leaf in section.leaf_actions())
-        if count > best_count:
-            best, best_count = sections, count
-    return best
+def _leaves(sections: list[SectionNode]) -> int:
+    return sum(1 for section in sections for _leaf in section.leaf_actions())
+
+
+def _read(blocks: list[Block]) -> list[SectionNode]:
+    """The specific layouts (headed blocks, stakeholder tables) win when they recognise the text: their
+    cues are unambiguous. Otherwise the general outline reading applies."""
+    lines = [line for line in (normalise(x) for x in to_lines(blocks)) if line]
+    specific = max([headed_blocks.parse(lines), stakeholder_tables.parse(lines)], key=_leaves)
+    return specific if _leaves(specific) >= MIN_ACTIONS else outline.parse(blocks)
+
+
+def best_reading(blocks: list[Block]) -> list[SectionNode]:
+    whole = _read(blocks)
+    chapters = _chapters(blocks)
+    if len(chapters) < 2:
+        return whole
+    mixed = [section for chapter in chapters for section in _chapter_reading(chapter)]
+    return mixed if _leaves(mixed) > _leaves(whole) else whole
+
+
+def _chapters(blocks: list[Block]) -> list[list[Block]]:
+    levels = [b.level for b in blocks if b.kind == "heading"]
+    if not levels:
+        return []
+    top = min(levels)
+    chapters: list[list[Block]] = []
+    for block in blocks:
+        if block.kind == "heading" and block.level == top or not chapters:
+            chapters.append([])
+        chapters[-1].append(block)
+    return chapters
+
+
+def _chapter_reading(chapter: list[Block]) -> list[SectionNode]:
+    reading = _read(chapter)
+    head = chapter[0]
+    if head.kind != "heading" or any(section.title == head.text for section in reading):
+        return reading
+    # A chapter read by a line-based layout keeps its heading as the parent section.
+    return [SectionNode(title=head.text, sections=reading)] if reading else []
 
 
 def duplicate_code_warnings(tree: ProgramTree) -> list[str]:

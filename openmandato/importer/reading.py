@@ -1,24 +1,28 @@
-"""Turn a file on disk into text, refusing what is not a readable text document."""
+"""Turn a file into blocks: plain text, Markdown, HTML, DOCX or PDF, refusing what cannot be read."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from openmandato.importer.blocks import Block
 from openmandato.importer.errors import ImportRejected
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-BINARY_SIGNATURES = {
-    b"%PDF": "PDF",
-    b"PK\x03\x04": "ZIP/DOCX",
-    b"\xd0\xcf\x11\xe0": "DOC/XLS",
-    b"\x89PNG": "PNG",
-    b"\xff\xd8\xff": "JPEG",
-    b"GIF8": "GIF",
+FORMATS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
+OTHER_BINARIES = {b"\xd0\xcf\x11\xe0": "DOC/XLS", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF"}
 
 
 @dataclass(frozen=True)
@@ -26,35 +30,83 @@ class Document:
     filename: str
     text: str
     sha256: str
+    format: str = "text"
+    blocks: list[Block] = field(default_factory=list, compare=False)
 
 
 def read_document(path: str | Path) -> Document:
     path = Path(path)
     if not path.is_file():
         raise ImportRejected(_("File non trovato: %(path)s") % {"path": path})
-    size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        raise ImportRejected(
-            _("File troppo grande: %(mb)d MB (massimo 20 MB).") % {"mb": size // (1024 * 1024)}
-        )
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise ImportRejected(_("File troppo grande: il massimo è 20 MB."))
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRejected(
             _("Impossibile leggere %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
         ) from exc
-    return Document(filename=path.name, text=decode_text(data), sha256=hashlib.sha256(data).hexdigest())
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, filename: str) -> Document:
+    from openmandato.importer.blocks import to_lines
+    from openmandato.importer.readers.docx import read_docx
+    from openmandato.importer.readers.html import read_html
+    from openmandato.importer.readers.pdf import read_pdf
+    from openmandato.importer.readers.text import read_text
+
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ImportRejected(_("File troppo grande: il massimo è 20 MB."))
+    if not data.strip():
+        raise ImportRejected(_("Il file è vuoto."))
+    kind = detect_format(data, filename)
+    if kind == "pdf":
+        blocks = read_pdf(data)
+    elif kind == "docx":
+        try:
+            blocks = read_docx(data)
+        except (zipfile.BadZipFile, KeyError, ValueError) as error:
+            raise ImportRejected(_("Il file DOCX è danneggiato o non leggibile.")) from error
+    else:
+        text = decode_text(data)
+        blocks = read_html(text) if kind == "html" else read_text(text)
+    text = "\n".join(to_lines(blocks))
+    return Document(
+        filename=filename, text=text, sha256=hashlib.sha256(data).hexdigest(), format=kind, blocks=blocks
+    )
+
+
+def detect_format(data: bytes, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            pass
+        raise ImportRejected(
+            _("Formato non supportato: carica un file PDF, DOCX, HTML, Markdown o di testo.")
+        )
+    for signature, kind in OTHER_BINARIES.items():
+        if data.startswith(signature):
+            raise ImportRejected(
+                _("Formato non supportato (%(kind)s): carica un file PDF, DOCX, HTML, Markdown o di testo.")
+                % {"kind": kind}
+            )
+    head = data[:2048].lstrip().lower()
+    if FORMATS.get(suffix) == "html" or head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if suffix in (".pdf", ".docx"):
+        raise ImportRejected(_("Il file non è un %(kind)s valido.") % {"kind": suffix[1:].upper()})
+    return FORMATS.get(suffix, "text")
 
 
 def decode_text(data: bytes) -> str:
     """UTF-8 first (with or without BOM), then Windows-1252; anything else is refused."""
-    if not data.strip():
-        raise ImportRejected(_("Il file è vuoto."))
-    for signature, kind in BINARY_SIGNATURES.items():
-        if data.startswith(signature):
-            raise ImportRejected(
-                _("Formato non ancora supportato (%(kind)s): importa un documento di testo.") % {"kind": kind}
-            )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _decode_or_none(data, "utf-16")
     elif b"\x00" in data[:8192]:

@@ -16,15 +16,22 @@ class ActionNode:
     code: str | None = None
     areas: list[str] = field(default_factory=list)
     actions: list[ActionNode] = field(default_factory=list)
+    dup_mission: str = ""
+    dup_program: str = ""
+    due: str = ""
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "code": self.code,
             "title": self.title,
             "text": self.text,
             "areas": list(self.areas),
             "actions": [child.to_dict() for child in self.actions],
         }
+        for key in ("dup_mission", "dup_program", "due"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
 
     def leaves(self) -> Iterator[ActionNode]:
         if not self.actions:

@@ -32,7 +32,7 @@ EXPECTED = {
     "empty": "Il file è vuoto",
     "blank": "Il file è vuoto",
     "binary": "binario",
-    "pdf": "Formato non ancora supportato (PDF)",
+    "pdf": "Il PDF è danneggiato o non leggibile",
     "undecodable": "Testo non decodificabile",
     "unrecognisable": "Nessun programma riconoscibile",
 }

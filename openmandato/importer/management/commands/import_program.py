@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from openmandato.importer.errors import ImportRejected
-from openmandato.importer.parsing import parse_text
+from openmandato.importer.parsing import parse_blocks
 from openmandato.importer.reading import read_document
 from openmandato.importer.services import import_program
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             document = read_document(options["path"])
-            tree = parse_text(document.text)
+            tree = parse_blocks(document.blocks)
             if options["municipality"]:
                 tree.municipality = options["municipality"]
             if options["dry_run"]:
