@@ -17,7 +17,9 @@ SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý“\"'«])")
 PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—/]\s*((?:19|20)\d{2})\b")
 _NAME_WORD = r"[A-ZÀ-Ý][\w’'-]*"
 _CONNECTOR = r"(?:d[ei]ll?[’']?|de[il]|sul|in|al|sopra|a)"
-MUNICIPALITY = re.compile(rf"\b(?:Comune|Città) di ({_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})*)")
+MUNICIPALITY = re.compile(
+    rf"\b(?:Comune|Città|COMUNE|CITTÀ) (?:di|DI) ({_NAME_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?{_NAME_WORD})*)"
+)
 MAYOR_PATTERNS = [
     re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+),?\s+[Ss]indac[oa]\b"),
     re.compile(r"\b[Ss]indac[oa]\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+)"),
@@ -73,8 +75,13 @@ def detect_period(text: str) -> str | None:
 
 
 def detect_municipality(text: str) -> str | None:
-    names = Counter(match.group(1) for match in MUNICIPALITY.finditer(text))
+    names = Counter(_name_case(match.group(1)) for match in MUNICIPALITY.finditer(text))
     return names.most_common(1)[0][0] if names else None
+
+
+def _name_case(name: str) -> str:
+    """ "BORGOVERDE" -> "Borgoverde"; names already in mixed case are kept as written."""
+    return name.title() if name.isupper() else name
 
 
 def detect_mayor(text: str) -> str | None:

@@ -49,7 +49,7 @@ def _paragraph(paragraph: Paragraph, formats, counters, blocks: list[Block]) -> 
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     heading = re.match(r"(?:Heading|Titolo)\s*(\d)", style, re.IGNORECASE)
     if heading or style.lower() == "title":
-        blocks.append(Block("heading", text, level=int(heading.group(1)) if heading else 1))
+        blocks.append(Block("heading", text, level=int(heading.group(1)) if heading else 0))
         return
     num_pr = paragraph._p.find(qn("w:pPr") + "/" + qn("w:numPr"))
     if num_pr is not None:

@@ -19,7 +19,13 @@ from openmandato.importer.text import normalise
 PAGE_NUMBER = re.compile(
     r"^(pag(ina|\.)?\s*)?[-–—]?\s*\d{1,4}\s*([-–—]|(di|/|of)\s*\d{1,4})?$", re.IGNORECASE
 )
-MARGIN = 0.09  # share of the page height where running headers and footers live
+MARGIN = 0.09
+
+
+def ENCRYPTED() -> str:  # noqa: N802 - reads like the message it returns
+    return _(
+        "Il PDF è cifrato: salvane una copia senza password e riprova."
+    )  # share of the page height where running headers and footers live
 
 
 @dataclass
@@ -39,8 +45,11 @@ def read_pdf(data: bytes) -> list[Block]:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = list(pdf.pages)
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
-        raise ImportRejected(_("Il PDF è cifrato: salvane una copia senza password e riprova.")) from error
+        raise ImportRejected(ENCRYPTED()) from error
     except Exception as error:  # noqa: BLE001 - pdfminer raises many kinds of errors on broken files
+        chain = f"{type(error).__name__} {error!r} {type(error.__cause__).__name__}".lower()
+        if "password" in chain or "encrypt" in chain:
+            raise ImportRejected(ENCRYPTED()) from error
         raise ImportRejected(_("Il PDF è danneggiato o non leggibile.")) from error
     with pdf:
         page_items = [_page_items(page, number) for number, page in enumerate(pages)]
@@ -105,18 +114,20 @@ def _page_items(page, number: int) -> list:
 
 
 def _columns(words: list[dict], width: float) -> list[list[dict]]:
-    """Two columns when most words sit clearly on either side of an empty gutter in the middle."""
+    """Two columns when the rows that have words on both halves almost never have a word across the
+    middle of the page (an empty gutter)."""
     middle = width / 2
-    crossing = [w for w in words if w["x0"] < middle - 5 and w["x1"] > middle + 5]
-    left = [w for w in words if w["x1"] <= middle + 5]
-    right = [w for w in words if w["x0"] >= middle - 5]
-    if (
-        words
-        and len(crossing) < 0.03 * len(words)
-        and len(left) > 0.25 * len(words)
-        and len(right) > 0.25 * len(words)
-    ):
-        return [left, right]
+    rows: dict[int, list[dict]] = {}
+    for word in words:
+        rows.setdefault(round(word["top"] / 3), []).append(word)
+    two_sided = [
+        row
+        for row in rows.values()
+        if any(w["x1"] < middle for w in row) and any(w["x0"] > middle for w in row)
+    ]
+    crossing = [row for row in two_sided if any(w["x0"] < middle - 3 and w["x1"] > middle + 3 for w in row)]
+    if len(two_sided) >= 5 and len(crossing) <= 0.1 * len(two_sided):
+        return [[w for w in words if w["x0"] < middle], [w for w in words if w["x0"] >= middle]]
     return [words]
 
 
