@@ -71,6 +71,9 @@ screenshot: install-dev system-deps ## refresh the README screenshot (docs/scree
 	OPENMANDATO_SCREENSHOT=$(CURDIR)/docs/screenshot-valenza.png DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 \
 	  $(BIN)/python -m pytest -q openmandato/portal/tests/test_browser.py -k screenshot
 
+bench: install-dev ## parse-time benchmark of a 40-page program (figures in BENCHMARKS.md)
+	$(BIN)/python bench/bench_parse.py
+
 vendor: ## refresh the vendored front-end files from npm (versions pinned in package.json)
 	./scripts/vendor-frontend.sh
 
