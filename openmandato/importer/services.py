@@ -144,3 +144,21 @@ class _TreeWriter:
         action.areas.set(self.area_objects(areas))
         for index, child in enumerate(node.actions):
             self.action(child, section, action, index, areas)
+
+
+def find_revision(tree: ProgramTree, source_sha256: str):
+    """When the document revises a mandate imported before (same municipality and title, other file),
+    the plan of changes; otherwise None."""
+    from openmandato.importer.revision import plan_revision
+
+    name = (tree.municipality or "").strip()
+    if not name:
+        return None
+    mandate = (
+        Mandate.objects.filter(
+            municipality__slug=municipality_slug(name), title=tree.title or _("Programma di mandato")
+        )
+        .exclude(source_sha256=source_sha256)
+        .first()
+    )
+    return plan_revision(mandate, tree) if mandate else None

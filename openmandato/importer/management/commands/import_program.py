@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.parsing import parse_blocks
 from openmandato.importer.reading import read_document
-from openmandato.importer.services import import_program
+from openmandato.importer.revision import apply_revision
+from openmandato.importer.services import find_revision, import_program
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 
 
@@ -22,13 +23,23 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="parse and print the tree; write nothing")
         parser.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+        parser.add_argument("--title", help="the mandate's title, when the document's is missing or wrong")
+        parser.add_argument("--period", help='the mandate\'s period, e.g. "2024-2029"')
+        parser.add_argument(
+            "--update", action="store_true", help="apply a revised document to the mandate imported before"
+        )
 
     def handle(self, *args, **options):
         try:
             document = read_document(options["path"])
             tree = parse_blocks(document.blocks)
-            if options["municipality"]:
-                tree.municipality = options["municipality"]
+            for option in ("municipality", "title", "period"):
+                if options[option]:
+                    setattr(tree, option, options[option])
+            revision = find_revision(tree, document.sha256)
+            if revision is not None:
+                self._revise(revision, document, options)
+                return
             if options["dry_run"]:
                 self._print_tree(tree, options["format"])
                 return
@@ -73,6 +84,35 @@ class Command(BaseCommand):
             self.stdout.write(message)
         for warning in tree.warnings:
             self.stderr.write(_("attenzione: %(warning)s") % {"warning": warning})
+
+    def _revise(self, revision, document, options) -> None:
+        counts = {
+            "added": len(revision.added),
+            "changed": len(revision.changed),
+            "removed": len(revision.removed),
+            "title": revision.mandate.title,
+        }
+        summary = (
+            _("«%(title)s»: %(added)d azioni nuove, %(changed)d modificate, %(removed)d da archiviare.")
+            % counts
+        )
+        if options["format"] == "json":
+            self.stdout.write(json.dumps({**counts, "changes": revision.lines()}, ensure_ascii=False))
+        else:
+            self.stdout.write(summary)
+            for line in revision.lines():
+                self.stdout.write(line)
+        if options["dry_run"]:
+            return
+        if not options["update"]:
+            self._fail(
+                _(
+                    "questo mandato è già importato da un altro documento: "
+                    "usa --update per applicare le differenze."
+                )
+            )
+        apply_revision(revision, source_filename=document.filename, source_sha256=document.sha256)
+        self.stdout.write(_("Revisione applicata."))
 
     def _fail(self, message: str):
         self.stderr.write(f"import_program: {message}")

@@ -1,0 +1,223 @@
+"""Re-import of a revised document into an existing mandate: match actions by code and text, show the
+difference, apply it in one transaction. Matched actions keep their identity (and so their updates
+and comments); actions no longer in the document are archived, never deleted."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from openmandato.accountability import rollup
+from openmandato.accountability.audit import record_audit
+from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
+from openmandato.programs.models import Action, Area, Mandate, Section
+
+SAME_PLACE_THRESHOLD = 0.5
+ANYWHERE_THRESHOLD = 0.75
+
+
+@dataclass
+class NewAction:
+    node: ActionNode
+    path: tuple[str, ...]
+    parent: NewAction | None
+    match: Action | None = None
+    children: list[NewAction] = field(default_factory=list)
+
+
+@dataclass
+class Revision:
+    mandate: Mandate
+    tree: ProgramTree
+    new: list[NewAction]
+    removed: list[Action]
+
+    @property
+    def added(self) -> list[NewAction]:
+        return [item for item in self.new if item.match is None]
+
+    @property
+    def changed(self) -> list[NewAction]:
+        return [item for item in self.new if item.match is not None and _differs(item)]
+
+    @property
+    def unchanged(self) -> list[NewAction]:
+        return [item for item in self.new if item.match is not None and not _differs(item)]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def lines(self) -> list[str]:
+        out = [f"+ {' > '.join(i.path)} | {i.node.code or ''} {i.node.title}".rstrip() for i in self.added]
+        out += [f"~ {' > '.join(i.path)} | {i.node.code or ''} {i.node.title}".rstrip() for i in self.changed]
+        out += [f"- {a.section.title} | {a.code} {a.title}".rstrip() for a in self.removed]
+        return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def similarity(a: str, b: str, at_least: float = 0.0) -> float:
+    """Similarity of two texts (0–1); 0 as soon as the cheap upper bounds say it cannot reach at_least."""
+    matcher = difflib.SequenceMatcher(None, _norm(a), _norm(b), autojunk=False)
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return 0.0
+    return matcher.ratio()
+
+
+def _section_path(section: Section, by_id: dict[int, Section]) -> tuple[str, ...]:
+    path = []
+    while section is not None:
+        path.append(section.title)
+        section = by_id.get(section.parent_id)
+    return tuple(reversed(path))
+
+
+def _differs(item: NewAction) -> bool:
+    action = item.match
+    expected_parent = item.parent.match.pk if item.parent and item.parent.match else None
+    return (
+        action.text != item.node.text
+        or action.title != item.node.title
+        or (action.code or "") != (item.node.code or "")
+        or action.section_path_titles != item.path
+        or (item.parent is not None and action.parent_id != expected_parent)
+    )
+
+
+def plan_revision(mandate: Mandate, tree: ProgramTree) -> Revision:
+    sections = {s.pk: s for s in mandate.sections.all()}
+    existing = list(mandate.actions.active().select_related("section"))
+    for action in existing:
+        action.section_path_titles = _section_path(action.section, sections)
+    new: list[NewAction] = []
+
+    def walk_actions(nodes, path, parent):
+        for node in nodes:
+            item = NewAction(node, path, parent)
+            new.append(item)
+            if parent:
+                parent.children.append(item)
+            walk_actions(node.actions, path, item)
+
+    def walk_sections(nodes, prefix):
+        for node in nodes:
+            path = (*prefix, node.title)
+            walk_actions(node.actions, path, None)
+            walk_sections(node.sections, path)
+
+    walk_sections(tree.sections, ())
+    candidates = []
+    for index, item in enumerate(new):
+        for action in existing:
+            same_place = action.section_path_titles == item.path and (action.code or "") == (
+                item.node.code or ""
+            )
+            score = similarity(
+                item.node.text, action.text, SAME_PLACE_THRESHOLD if same_place else ANYWHERE_THRESHOLD
+            )
+            if (same_place and score >= SAME_PLACE_THRESHOLD) or score >= ANYWHERE_THRESHOLD:
+                candidates.append((same_place, score, index, action.pk, action))
+    taken_new, taken_old = set(), set()
+    for _same, _score, index, pk, action in sorted(candidates, key=lambda c: (not c[0], -c[1], c[2], c[3])):
+        if index not in taken_new and pk not in taken_old:
+            new[index].match = action
+            taken_new.add(index)
+            taken_old.add(pk)
+    removed = [action for action in existing if action.pk not in taken_old]
+    return Revision(mandate, tree, new, removed)
+
+
+def apply_revision(
+    revision: Revision, *, user=None, source_filename: str = "", source_sha256: str = ""
+) -> None:
+    mandate = revision.mandate
+    with transaction.atomic(), rollup.deferred():
+        Mandate.objects.select_for_update().get(pk=mandate.pk)
+        sections = _ensure_sections(mandate, revision.tree.sections)
+        areas: dict[str, Area] = {}
+        for position, item in enumerate(revision.new):
+            section = sections[item.path]
+            parent = item.parent.match if item.parent else None
+            action = item.match or Action(section=section)
+            before = {"code": action.code, "title": action.title, "text": action.text} if item.match else None
+            action.section, action.parent, action.position = section, parent, position
+            action.code, action.title, action.text = (
+                item.node.code or "",
+                item.node.title[:160],
+                item.node.text,
+            )
+            action.save()
+            item.match = action
+            names = item.node.areas or _inherited_areas(revision.tree, item.path)
+            if names:
+                for name in names:
+                    if name not in areas:
+                        areas[name], _ = Area.objects.get_or_create(
+                            municipality=mandate.municipality, name=name
+                        )
+                action.areas.set([areas[name] for name in names])
+            if before is None or before != {"code": action.code, "title": action.title, "text": action.text}:
+                record_audit(
+                    user,
+                    mandate.municipality_id,
+                    "reimport",
+                    action,
+                    before=before,
+                    after={"code": action.code, "title": action.title, "text": action.text},
+                )
+        now = timezone.now()
+        for action in revision.removed:
+            action.archived_at = now
+            action.save()
+            record_audit(user, mandate.municipality_id, "archive", action, before={"title": action.title})
+        if source_sha256:
+            Mandate.objects.filter(pk=mandate.pk).update(
+                source_filename=source_filename, source_sha256=source_sha256, imported_at=now
+            )
+    rollup.recompute_shares(mandate.pk)
+
+
+def _ensure_sections(mandate: Mandate, nodes: list[SectionNode]) -> dict[tuple[str, ...], Section]:
+    by_id = {s.pk: s for s in mandate.sections.all()}
+    existing = {_section_path(s, by_id): s for s in by_id.values()}
+    result: dict[tuple[str, ...], Section] = {}
+
+    def walk(items, prefix, parent):
+        for position, node in enumerate(items):
+            path = (*prefix, node.title)
+            section = existing.get(path)
+            if section is None:
+                section = Section.objects.create(
+                    mandate=mandate,
+                    parent=parent,
+                    position=position,
+                    title=node.title,
+                    summary=node.summary,
+                    objective=node.objective,
+                )
+            elif (section.summary, section.objective) != (node.summary, node.objective):
+                section.summary, section.objective = node.summary, node.objective
+                section.save()
+            result[path] = section
+            walk(node.sections, path, section)
+
+    walk(nodes, (), None)
+    return result
+
+
+def _inherited_areas(tree: ProgramTree, path: tuple[str, ...]) -> list[str]:
+    nodes, found = tree.sections, []
+    for title in path:
+        node = next((n for n in nodes if n.title == title), None)
+        if node is None:
+            break
+        found = node.areas or found
+        nodes = node.sections
+    return found
