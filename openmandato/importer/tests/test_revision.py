@@ -44,7 +44,9 @@ def imported(tmp_path):
     original.write_text(ORIGINAL, encoding="utf-8")
     call_command("import_program", str(original), verbosity=0)
     trees = Action.objects.get(text__startswith="Piantare mille alberi")
-    record_progress(trees, user=None, system=True, status="in_progress", progress=30, date=datetime.date(2024, 5, 1))
+    record_progress(
+        trees, user=None, system=True, status="in_progress", progress=30, date=datetime.date(2024, 5, 1)
+    )
     revised = tmp_path / "programma-rev2.md"
     revised.write_text(REVISED, encoding="utf-8")
     return trees, revised
@@ -61,7 +63,9 @@ def test_a_revision_is_shown_as_a_diff_and_changes_nothing_without_update(import
     with pytest.raises(SystemExit):
         call_command("import_program", str(revised))
     assert "--update" in capsys.readouterr().err
-    assert Action.objects.active().count() == 5 and Action.objects.filter(archived_at__isnull=False).count() == 0
+    assert (
+        Action.objects.active().count() == 5 and Action.objects.filter(archived_at__isnull=False).count() == 0
+    )
 
 
 def test_applying_a_revision_keeps_history_and_archives_what_was_removed(imported):
