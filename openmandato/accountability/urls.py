@@ -1,6 +1,7 @@
 from django.urls import path
 
 from openmandato.accountability import views
+from openmandato.importer import views as import_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -8,4 +9,6 @@ urlpatterns = [
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("indicators/<int:pk>/measurements/", views.measurement_add, name="measurement_add"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("import/", import_views.upload, name="import_upload"),
+    path("import/<str:token>/", import_views.preview, name="import_preview"),
 ]
