@@ -54,7 +54,7 @@ def imported(tmp_path):
 
 def test_a_revision_is_shown_as_a_diff_and_changes_nothing_without_update(imported, capsys):
     trees, revised = imported
-    call_command("import_program", str(revised), "--dry-run")
+    call_command("import_program", str(revised), "--diff")
     out = capsys.readouterr().out
     assert "1 azioni nuove, 1 modificate, 1 da archiviare" in out
     assert "+ Programma di mandato del Comune di Borgoverde > Cultura | 3 Creare un festival estivo" in out

@@ -38,7 +38,7 @@ def test_upload_preview_edit_and_confirm(editor, valenza_path):
     assert "9 sezioni, 84 azioni" in body
     assert "2 azioni numerate 7 in «Bellezza»" in body
     assert 'value="Raddoppiare il progetto “un albero per ogni nato”"' in body
-    form = {key: value for key, value in _inputs(body)}
+    form = dict(_inputs(body))
     first_action = next(k for k in form if k.startswith("a-"))
     form[first_action] = "Tariffa puntuale dei rifiuti"
     confirmed = client.post(response["Location"], form)
@@ -52,7 +52,10 @@ def _inputs(html: str):
     import re
 
     for match in re.finditer(r'<input[^>]*name="([as]-\d+)"[^>]*value="([^"]*)"', html):
-        yield match.group(1), match.group(2).replace("&amp;", "&").replace("&quot;", '"').replace("&#x27;", "'")
+        yield (
+            match.group(1),
+            match.group(2).replace("&amp;", "&").replace("&quot;", '"').replace("&#x27;", "'"),
+        )
 
 
 def scanned_pdf() -> bytes:
@@ -68,7 +71,7 @@ def scanned_pdf() -> bytes:
         ("virus.exe", b"MZ\x90\x00binary", "Tipo di file non ammesso"),
         ("scansione.pdf", None, "esegui prima l&#x27;OCR"),
         ("vuoto.txt", b"", "vuoto"),
-        ("ricetta.txt", "Ricetta\n\nSoffriggere la cipolla.".encode(), "Nessun programma riconoscibile"),
+        ("ricetta.txt", b"Ricetta\n\nSoffriggere la cipolla.", "Nessun programma riconoscibile"),
         ("enorme.txt", b"x" * (20 * 1024 * 1024 + 1), "20 MB"),
     ],
 )

@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update", action="store_true", help="apply a revised document to the mandate imported before"
         )
+        parser.add_argument(
+            "--diff", action="store_true", help="show what a revised document would change, write nothing"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -36,12 +39,12 @@ class Command(BaseCommand):
             for option in ("municipality", "title", "period"):
                 if options[option]:
                     setattr(tree, option, options[option])
-            revision = find_revision(tree, document.sha256)
-            if revision is not None:
-                self._revise(revision, document, options)
+            if options["dry_run"] and not options["diff"]:
+                self._print_tree(tree, options["format"])  # parsing only: the database is not touched
                 return
-            if options["dry_run"]:
-                self._print_tree(tree, options["format"])
+            revision = find_revision(tree, document.sha256)
+            if revision is not None or options["diff"]:
+                self._revise(revision, document, options)
                 return
             outcome = import_program(tree, source_filename=document.filename, source_sha256=document.sha256)
         except ImportRejected as exc:
@@ -86,6 +89,9 @@ class Command(BaseCommand):
             self.stderr.write(_("attenzione: %(warning)s") % {"warning": warning})
 
     def _revise(self, revision, document, options) -> None:
+        if revision is None:
+            self.stdout.write(_("Nessun mandato precedente con questo titolo: sarebbe un nuovo programma."))
+            return
         counts = {
             "added": len(revision.added),
             "changed": len(revision.changed),
@@ -102,7 +108,7 @@ class Command(BaseCommand):
             self.stdout.write(summary)
             for line in revision.lines():
                 self.stdout.write(line)
-        if options["dry_run"]:
+        if options["diff"] or options["dry_run"]:
             return
         if not options["update"]:
             self._fail(
