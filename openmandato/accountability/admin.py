@@ -13,7 +13,7 @@ from openmandato.accountability.permissions import can_administer, staff_municip
 from openmandato.programs.admin_scoping import ScopedAdmin
 
 
-class ReadOnlyAdmin(ScopedAdmin):
+class NoWrites:
     """Append-only records: readable in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request, obj=None):
@@ -26,20 +26,15 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
 
-class EvidenceInline(admin.TabularInline):
+class ReadOnlyAdmin(NoWrites, ScopedAdmin):
+    pass
+
+
+class EvidenceInline(NoWrites, admin.TabularInline):
     model = Evidence
     extra = 0
     fields = ["kind", "title", "act_kind", "act_number", "act_date", "url", "file", "sha256"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgressUpdate)
