@@ -20,6 +20,9 @@ class Command(BaseCommand):
             )
         username, password = ensure_demo_staff()
         self.stdout.write(
-            _("Accesso staff dimostrativo: utente «%(user)s», password «%(password)s» su /admin/")
+            _(
+                "Accesso staff dimostrativo: utente «%(user)s», password «%(password)s» "
+                "(area riservata /backoffice/, amministrazione /admin/)"
+            )
             % {"user": username, "password": password}
         )
