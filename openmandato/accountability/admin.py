@@ -9,7 +9,7 @@ from openmandato.accountability.models import (
     Membership,
     ProgressUpdate,
 )
-from openmandato.accountability.permissions import can_administer, staff_municipalities
+from openmandato.accountability.permissions import can_administer
 from openmandato.programs.admin_scoping import ScopedAdmin
 
 
@@ -97,8 +97,9 @@ class MembershipAdmin(ScopedAdmin):
     def can_write(self, request, municipality_id):
         return can_administer(request.user, municipality_id)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality" and not request.user.is_superuser:
-            allowed = [m.pk for m in staff_municipalities(request.user) if can_administer(request.user, m.pk)]
-            kwargs["queryset"] = db_field.related_model.objects.filter(pk__in=allowed)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        membership = form.instance
+        foreign = membership.areas.exclude(municipality_id=membership.municipality_id)
+        if foreign.exists():
+            membership.areas.remove(*foreign)  # an area manager's areas belong to the same municipality

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from openmandato.accountability.models import Membership, Role
-from openmandato.programs.models import Action, Municipality
+from openmandato.programs.models import Action, Area, Municipality
 
 
 def _memberships(user, municipality_id: int) -> list[Membership]:
@@ -50,6 +50,7 @@ def managed_area_ids(user, municipality_id: int) -> set[int]:
         for membership in _memberships(user, municipality_id)
         if membership.role == Role.AREA_MANAGER
         for area in membership.areas.all()
+        if area.municipality_id == municipality_id
     }
 
 
@@ -83,7 +84,9 @@ def updatable_actions(user) -> QuerySet[Action]:
         return actions.none()
     memberships = Membership.objects.filter(user=user)
     admin_of = memberships.filter(role=Role.ADMINISTRATOR).values("municipality_id")
-    managed = memberships.filter(role=Role.AREA_MANAGER).values("areas")
-    from django.db.models import Q
-
+    managed = Area.objects.filter(
+        membership__user=user,
+        membership__role=Role.AREA_MANAGER,
+        municipality_id=F("membership__municipality_id"),
+    ).values("pk")
     return actions.filter(Q(mandate__municipality_id__in=admin_of) | Q(areas__in=managed)).distinct()

@@ -76,40 +76,48 @@ def record_progress(
     checked = [
         (item, check_upload(item.upload) if item.kind == EvidenceKind.DOCUMENT else None) for item in evidence
     ]
-    with transaction.atomic():
-        mandate = Mandate.objects.select_for_update().get(pk=action.mandate_id)
-        action = Action.objects.select_for_update().get(pk=action.pk)
-        before = current_update(action)
-        if based_on is not LATEST and (before.pk if before else None) != based_on:
-            raise StaleUpdate(
-                _("Nel frattempo l'azione è stata aggiornata da un'altra persona: rileggi e riprova."),
-                code="stale",
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            mandate = Mandate.objects.select_for_update().get(pk=action.mandate_id)
+            action = Action.objects.select_for_update().get(pk=action.pk)
+            before = current_update(action)
+            if based_on is not LATEST and (before.pk if before else None) != based_on:
+                raise StaleUpdate(
+                    _("Nel frattempo l'azione è stata aggiornata da un'altra persona: rileggi e riprova."),
+                    code="stale",
+                )
+            update = ProgressUpdate.objects.create(
+                action=action,
+                date=date,
+                status=status,
+                progress=progress,
+                note=note,
+                note_html=render_markdown(note),
+                spent_budget=spent_budget,
+                corrects=corrects,
+                from_indicators=from_indicators,
+                author=user if getattr(user, "is_authenticated", False) else None,
+                is_demo=is_demo,
             )
-        update = ProgressUpdate.objects.create(
-            action=action,
-            date=date,
-            status=status,
-            progress=progress,
-            note=note,
-            note_html=render_markdown(note),
-            spent_budget=spent_budget,
-            corrects=corrects,
-            from_indicators=from_indicators,
-            author=user if getattr(user, "is_authenticated", False) else None,
-            is_demo=is_demo,
-        )
-        for item, upload in checked:
-            _store_evidence(update, item, upload)
-        ledger.append(mandate, update=update)
-        _sync_action(action)
-        record_audit(
-            user,
-            mandate.municipality_id,
-            "create",
-            update,
-            before=_state(before),
-            after=_state(update),
-        )
+            for item, upload in checked:
+                stored.append(_store_evidence(update, item, upload))
+            ledger.append(mandate, update=update)
+            _sync_action(action)
+            record_audit(
+                user,
+                mandate.municipality_id,
+                "create",
+                update,
+                before=_state(before),
+                after=_state(update),
+            )
+    except Exception:
+        # The database rolled back; files already written to storage must go too.
+        for item in stored:
+            if item.file:
+                item.file.storage.delete(item.file.name)
+        raise
     return update
 
 

@@ -60,7 +60,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     content_type, signatures = ALLOWED_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
-    if not head.startswith(signatures):
+    if not head.startswith(signatures) or (suffix == ".webp" and head[8:12] != b"WEBP"):
         raise ValidationError(
             _("Il contenuto di «%(name)s» non corrisponde a un file %(suffix)s.")
             % {"name": upload.name, "suffix": suffix}

@@ -36,15 +36,18 @@ def import_program(
     tree: ProgramTree,
     *,
     municipality_name: str | None = None,
+    municipality: Municipality | None = None,
     source_filename: str = "",
     source_sha256: str = "",
 ) -> ImportOutcome:
-    """Create the municipality (if new), the mandate and its tree; re-importing the same file does nothing."""
+    """Create the mandate and its tree (and the municipality, when only a name is given, from the command
+    line); re-importing the same file does nothing. The back-office passes the municipality the user was
+    authorised for, so the name printed in the document can never redirect the import elsewhere."""
     name = (municipality_name or tree.municipality or "").strip()
-    if not name:
+    if municipality is None and not name:
         raise ImportRejected(_("Il documento non nomina il comune: indicalo con --municipality."))
     with transaction.atomic():
-        municipality = find_or_create_municipality(name)
+        municipality = municipality or find_or_create_municipality(name)
         if source_sha256:
             existing = Mandate.objects.filter(municipality=municipality, source_sha256=source_sha256).first()
             if existing:
@@ -146,18 +149,20 @@ class _TreeWriter:
             self.action(child, section, action, index, areas)
 
 
-def find_revision(tree: ProgramTree, source_sha256: str):
+def find_revision(tree: ProgramTree, source_sha256: str, municipality: Municipality | None = None):
     """When the document revises a mandate imported before (same municipality and title, other file),
     the plan of changes; otherwise None."""
     from openmandato.importer.revision import plan_revision
 
-    name = (tree.municipality or "").strip()
-    if not name:
-        return None
+    if municipality is not None:
+        mandates = Mandate.objects.filter(municipality=municipality)
+    else:
+        name = (tree.municipality or "").strip()
+        if not name:
+            return None
+        mandates = Mandate.objects.filter(municipality__slug=municipality_slug(name))
     mandate = (
-        Mandate.objects.filter(
-            municipality__slug=municipality_slug(name), title=tree.title or _("Programma di mandato")
-        )
+        mandates.filter(title=tree.title or _("Programma di mandato"))
         .exclude(source_sha256=source_sha256)
         .first()
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openmandato.accountability.audit import record_audit, snapshot
-from openmandato.accountability.permissions import can_edit_program, require
+from openmandato.accountability.permissions import can_edit_program, can_update_action, require
 from openmandato.accountability.services import record_progress
 from openmandato.importer.errors import ImportRejected
 from openmandato.programs.models import TITLE_MAX_LENGTH, Action, Area, Mandate
@@ -68,7 +68,7 @@ def read_rows(data: bytes, filename: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def plan_spreadsheet(mandate: Mandate, rows: list[dict]) -> SpreadsheetPlan:
+def plan_spreadsheet(mandate: Mandate, rows: list[dict], user=None) -> SpreadsheetPlan:
     if not rows:
         raise ImportRejected(_("Il file non contiene righe."))
     missing = REQUIRED_COLUMNS - set(rows[0].keys())
@@ -79,6 +79,10 @@ def plan_spreadsheet(mandate: Mandate, rows: list[dict]) -> SpreadsheetPlan:
     for number, row in enumerate(rows, start=2):
         try:
             change = _row_change(number, row, actions)
+            if change.fields and change.action.archived_at is not None:
+                raise ValidationError(_("l'azione è archiviata"))
+            if "status" in change.fields and not can_update_action(user, change.action):
+                raise ValidationError(_("non puoi registrare l'avanzamento di questa azione"))
         except ValidationError as error:
             errors.append(_("riga %(row)d: %(error)s") % {"row": number, "error": " ".join(error.messages)})
             continue

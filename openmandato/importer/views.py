@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
@@ -65,12 +66,19 @@ def _uploads_dir() -> Path:
     return path
 
 
+def _sweep_abandoned_uploads(max_age_hours: int = 24) -> None:
+    """Previews never confirmed leave their file behind: remove those older than a day."""
+    limit = time.time() - max_age_hours * 3600
+    for path in _uploads_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def _parse(pending: dict) -> tuple[ProgramTree, object]:
     data = (_uploads_dir() / pending["stored"]).read_bytes()
     document = read_bytes(data, pending["filename"])
     tree = parse_blocks(document.blocks)
-    municipality = Municipality.objects.get(pk=pending["municipality"])
-    tree.municipality = municipality.name
+    tree.municipality = Municipality.objects.get(pk=pending["municipality"]).name
     tree.title = pending.get("title") or tree.title
     tree.period = pending.get("period") or tree.period
     return tree, document
@@ -80,6 +88,7 @@ def _parse(pending: dict) -> tuple[ProgramTree, object]:
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        _sweep_abandoned_uploads()
         municipality = form.cleaned_data["municipality"]
         if not can_edit_program(request.user, municipality.pk):
             raise PermissionDenied
@@ -96,12 +105,16 @@ def upload(request):
             "title": form.cleaned_data["title"],
             "period": form.cleaned_data["period"],
         }
+        accepted = False
         try:
             _parse(pending)
+            accepted = True
         except ImportRejected as error:
-            (_uploads_dir() / stored).unlink(missing_ok=True)
             form.add_error("document", str(error))
-        else:
+        finally:
+            if not accepted:
+                (_uploads_dir() / stored).unlink(missing_ok=True)
+        if accepted:
             request.session[f"import-{token}"] = pending
             return redirect("backoffice:import_preview", token=token)
     return render(request, "backoffice/import_upload.html", {"form": form})
@@ -154,8 +167,9 @@ def preview(request, token):
                     _("Il titolo di un'azione va da 1 a 160 caratteri: «%(title)s»") % {"title": value[:60]}
                 )
         if not errors:
+            municipality = Municipality.objects.get(pk=pending["municipality"])
             try:
-                revision = find_revision(tree, document.sha256)
+                revision = find_revision(tree, document.sha256, municipality=municipality)
                 if revision is not None:
                     apply_revision(
                         revision,
@@ -182,7 +196,9 @@ def preview(request, token):
                 return redirect(
                     "portal:municipality", slug=Municipality.objects.get(pk=pending["municipality"]).slug
                 )
-    revision = find_revision(tree, document.sha256)
+    revision = find_revision(
+        tree, document.sha256, municipality=Municipality.objects.get(pk=pending["municipality"])
+    )
     context = {
         "tree": tree,
         "rows": [(index, section, items) for index, (section, items) in enumerate(rows)],

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from openmandato.accountability.permissions import can_administer
 from openmandato.programs.admin_scoping import ScopedAdmin
 from openmandato.programs.models import Action, Area, Mandate, Municipality, Principle, Section
 
@@ -16,6 +17,10 @@ class MunicipalityAdmin(ScopedAdmin):
 
     def municipality_id_of(self, obj):
         return obj.pk
+
+    def can_write(self, request, municipality_id):
+        """A municipality's own record (name, slug, ISTAT code) is for its administrators."""
+        return municipality_id is not None and can_administer(request.user, municipality_id)
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -70,6 +75,10 @@ class ActionInline(admin.TabularInline):
 class SectionAdmin(ScopedAdmin):
     municipality_path = "mandate__municipality"
     list_display = ["title", "mandate", "parent", "position", "weight"]
+
+    def municipality_id_of(self, obj):
+        return obj.mandate.municipality_id if obj.mandate_id else None
+
     list_filter = ["mandate__municipality", "mandate"]
     search_fields = ["title", "summary", "objective"]
     list_select_related = ["mandate__municipality", "parent"]
@@ -82,6 +91,11 @@ class ActionAdmin(ScopedAdmin):
     """Program text and planning. Status and progress come from progress updates (back-office)."""
 
     municipality_path = "mandate__municipality"
+
+    def municipality_id_of(self, obj):
+        """From the section the form chose (the mandate is only derived from it when saving)."""
+        return obj.section.mandate.municipality_id if obj.section_id else None
+
     list_display = [
         "__str__",
         "section",

@@ -8,13 +8,13 @@ from django.db.models import Model
 
 from openmandato.accountability.audit import record_audit, snapshot
 from openmandato.accountability.permissions import can_edit_program, staff_municipalities
+from openmandato.programs.models import Municipality
 
-# The ORM path from each scoped model to its municipality, for limiting foreign-key choices.
+# The ORM path from each scoped foreign key's model to its municipality, for limiting choices.
 SCOPED_CHOICES = {
     "municipality": "pk",
     "mandate": "municipality",
     "section": "mandate__municipality",
-    "parent": None,  # same model as the admin's own: filtered through municipality_path
     "action": "mandate__municipality",
 }
 
@@ -33,6 +33,13 @@ class ScopedAdmin(admin.ModelAdmin):
     def can_write(self, request, municipality_id: int | None) -> bool:
         return municipality_id is not None and can_edit_program(request.user, municipality_id)
 
+    def writable_municipalities(self, request):
+        """Where this user may write with this admin: the only choices offered in its forms."""
+        if request.user.is_superuser:
+            return Municipality.objects.all()
+        allowed = [m.pk for m in staff_municipalities(request.user) if self.can_write(request, m.pk)]
+        return Municipality.objects.filter(pk__in=allowed)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
@@ -50,27 +57,31 @@ class ScopedAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
             related = db_field.related_model
-            path = "pk" if related.__name__ == "Municipality" else SCOPED_CHOICES.get(db_field.name)
-            if related is self.model:
-                path = self.municipality_path
+            path = self.municipality_path if related is self.model else SCOPED_CHOICES.get(db_field.name)
+            if related is Municipality:
+                path = "pk"
             if path:
                 kwargs["queryset"] = related._default_manager.filter(
-                    **{f"{path}__in" if path != "pk" else "pk__in": staff_municipalities(request.user)}
+                    **{f"{path}__in": self.writable_municipalities(request)}
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if not request.user.is_superuser and db_field.name == "areas":
             kwargs["queryset"] = db_field.related_model.objects.filter(
-                municipality__in=staff_municipalities(request.user)
+                municipality__in=self.writable_municipalities(request)
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        municipality_id = self.municipality_id_of(obj)
-        if not self.can_write(request, municipality_id):
+        # Both where the object was and where the form would put it must be writable.
+        before_obj = type(obj).objects.get(pk=obj.pk) if change and obj.pk else None
+        places = {self.municipality_id_of(obj)}
+        if before_obj is not None:
+            places.add(self.municipality_id_of(before_obj))
+        if not all(self.can_write(request, place) for place in places):
             raise PermissionDenied
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        before = snapshot(before_obj) if before_obj is not None else None
         super().save_model(request, obj, form, change)
         request.openmandato_audit_before = before
 

@@ -46,3 +46,12 @@ def indicator_chart(item):
     from openmandato.portal.charts import indicator_line
 
     return {"item": item, "chart": indicator_line(item["indicator"], item["measurements"])}
+
+
+@register.filter
+def css_string(value):
+    """Text safe inside a double-quoted CSS string in a <style> element (apostrophes stay apostrophes)."""
+    from django.utils.safestring import mark_safe
+
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return mark_safe(text)  # noqa: S308 - escaped for CSS above; HTML escaping would print entities

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             self._fail(_("comune o utente sconosciuto"))
         path = Path(options["path"])
         try:
-            plan = plan_spreadsheet(mandate, read_rows(path.read_bytes(), path.name))
+            plan = plan_spreadsheet(mandate, read_rows(path.read_bytes(), path.name), user=user)
         except (ImportRejected, OSError, UnicodeDecodeError) as error:
             self._fail(str(error))
         for change in plan.changes:
