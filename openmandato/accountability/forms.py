@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +9,28 @@ from openmandato.programs.status import Status
 
 
 class DateInput(forms.DateInput):
+    """An HTML date picker: it needs ISO dates, whatever the page's language."""
+
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
-class ProgressUpdateForm(forms.Form):
+
+class StyledForm(forms.Form):
+    """Bootstrap Italia classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ProgressUpdateForm(StyledForm):
     date = forms.DateField(label=_("Data"), widget=DateInput, initial=timezone.localdate)
     status = forms.ChoiceField(label=_("Stato"), choices=Status.choices)
     progress = forms.IntegerField(label=_("Avanzamento (%)"), min_value=0, max_value=100)
@@ -72,7 +91,14 @@ class ProgressUpdateForm(forms.Form):
         return items
 
 
-class MeasurementForm(forms.Form):
+class MeasurementForm(StyledForm):
     date = forms.DateField(label=_("Data"), widget=DateInput, initial=timezone.localdate)
     value = forms.DecimalField(label=_("Valore"), max_digits=16, decimal_places=4)
     note = forms.CharField(label=_("Nota"), required=False, max_length=500)
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openmandato.accountability.forms import StyledForm
 from openmandato.accountability.permissions import can_edit_program, staff_municipalities
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.parsing import parse_blocks
@@ -28,7 +29,7 @@ from openmandato.programs.models import TITLE_MAX_LENGTH, Municipality
 ALLOWED_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 
 
-class UploadForm(forms.Form):
+class UploadForm(StyledForm):
     document = forms.FileField(
         label=gettext_lazy("Documento (PDF, DOCX, HTML, Markdown o testo; massimo 20 MB)")
     )

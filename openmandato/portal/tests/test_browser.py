@@ -161,6 +161,33 @@ def test_every_page_type_passes_axe(page):
     assert problems == {}
 
 
+def test_back_office_pages_pass_axe_too(page, settings):
+    password = (Path(settings.VAR_DIR) / "demo_password").read_text().strip()
+    go(page, "/accounts/login/")
+    page.get_by_label("Nome utente").fill("demo")
+    page.get_by_label("Password").fill(password)
+    page.locator("form.login-form button[type=submit]").click()
+    page.wait_for_url("**/backoffice/")
+    action = Action.objects.filter(mandate__municipality__slug="valenza", indicators__isnull=False).first()
+    problems = {}
+    for path in [
+        "/backoffice/",
+        f"/backoffice/actions/{action.pk}/update/",
+        "/backoffice/audit/",
+        "/backoffice/import/",
+    ]:
+        go(page, path)
+        result = run_axe(page)
+        if result["violations"]:
+            problems[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert problems == {}
+    # The date picker starts on today (it needs an ISO date whatever the page's language).
+    go(page, f"/backoffice/actions/{action.pk}/update/")
+    from django.utils import timezone
+
+    assert page.input_value("#id_date") == timezone.localdate().isoformat()
+
+
 def test_screenshot_of_the_valenza_overview(page, tmp_path):
     go(page, "/valenza/")
     target = Path(os.environ.get("OPENMANDATO_SCREENSHOT") or tmp_path / "valenza.png")
