@@ -17,7 +17,7 @@ BULLET_MARKER = re.compile(r"^\s*[-–—•*▪◦●]\s+")
 
 @dataclass
 class Block:
-    kind: str  # "heading", "paragraph", "item", "table"
+    kind: str  # "heading", "paragraph", "item", "table", or "meta" (running headers: for metadata only)
     text: str = ""
     level: int = 0  # heading level (1 = top) or list nesting (0 = top)
     marker: str | None = None  # a list item's number as printed ("1.", "1.2", "a)"), None for bullets
@@ -39,10 +39,12 @@ def split_marker(text: str) -> tuple[str | None, str, bool]:
     return None, text, False
 
 
-def to_lines(blocks: list[Block]) -> list[str]:
+def to_lines(blocks: list[Block], include_meta: bool = False) -> list[str]:
     """Plain lines for the line-based layouts: tables become "cell | cell |" rows, bullets "- text"."""
     lines: list[str] = []
     for block in blocks:
+        if block.kind == "meta" and not include_meta:
+            continue
         if block.kind == "table":
             lines.extend(" | ".join(cell.strip() for cell in row) + " |" for row in block.rows if any(row))
         elif block.kind == "item":

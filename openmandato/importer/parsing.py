@@ -33,7 +33,7 @@ def parse_text(text: str) -> ProgramTree:
 
 def parse_blocks(blocks: list[Block]) -> ProgramTree:
     """Parse a document's blocks; raise ImportRejected if no section with actions is found."""
-    lines = [normalise(line) for line in to_lines(blocks)]
+    lines = [normalise(line) for line in to_lines(blocks, include_meta=True)]
     lines = [line for line in lines if line]
     text = "\n".join(lines)
     tree = ProgramTree(

@@ -73,7 +73,7 @@ def parse(blocks: list[Block]) -> list[SectionNode]:
     rank = {level: index + 1 for index, level in enumerate(heading_levels)}
     for index, block in enumerate(blocks):
         text = block.text.strip()
-        if block.kind != "table" and (not text or is_boilerplate(text)):
+        if block.kind == "meta" or block.kind != "table" and (not text or is_boilerplate(text)):
             continue
         if block.kind == "heading":
             if not _dup(outline, text, heading=True):

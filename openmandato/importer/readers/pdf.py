@@ -61,7 +61,8 @@ def read_pdf(data: bytes) -> list[Block]:
     running = _running_texts(page_items, len(pages))
     body_size = _body_size(lines)
     sizes = sorted({round(line.size) for line in lines if line.size >= body_size + 1.5}, reverse=True)
-    blocks: list[Block] = []
+    # Running headers are not content, but they often name the comune and the period.
+    blocks: list[Block] = [Block("meta", text) for text in _running_originals(page_items, running)]
     previous: Line | None = None
     for items in page_items:
         previous = None
@@ -177,6 +178,15 @@ def _running_texts(page_items: list[list], pages: int) -> set[str]:
     for items in page_items:
         seen.update({_key(i.text) for i in items if isinstance(i, Line) and _in_margin(i)})
     return {text for text, count in seen.items() if count >= max(2, pages / 2)}
+
+
+def _running_originals(page_items: list[list], running: set[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for items in page_items:
+        for item in items:
+            if isinstance(item, Line) and _key(item.text) in running:
+                seen.setdefault(_key(item.text), item.text)
+    return list(seen.values())
 
 
 def _body_size(lines: list[Line]) -> float:

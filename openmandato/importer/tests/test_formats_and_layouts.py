@@ -114,6 +114,12 @@ def test_pdf_hyphenation_running_headers_and_page_numbers():
     assert not [t for t in texts if "Pagina" in t or "Borgoverde" in t]
 
 
+def test_pdf_metadata_is_read_from_the_running_header_too():
+    tree = parse("pdf", corpus.make_program(3, themes=3, per_theme=4))
+    assert (tree.municipality, tree.period) == ("Borgoverde", "2024-2029")
+    assert not [a for a in tree.leaf_actions() if "Linee programmatiche" in a.text]
+
+
 def test_pdf_columns_are_read_left_then_right():
     def lines(page):
         left = [f"{n}. Azione numero {n} della colonna sinistra." for n in range(1, 11)]
