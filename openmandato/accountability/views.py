@@ -27,11 +27,9 @@ OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, 
 def my_actions(request):
     today = timezone.localdate()
     stale_before = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
-    actions = (
-        updatable_actions(request.user)
-        .select_related("section", "mandate__municipality")
-        .annotate(last_update=Max("updates__date"))
-        .order_by("mandate__municipality__name", "section__position", "section_id", "position")
+    mine = updatable_actions(request.user).annotate(last_update=Max("updates__date"))
+    actions = mine.select_related("section", "mandate__municipality").order_by(
+        "mandate__municipality__name", "section__position", "section_id", "position"
     )
     overdue = Q(due_date__lt=today, status__in=OPEN_STATUSES)
     stale = Q(status__in=OPEN_STATUSES) & (Q(last_update__lt=stale_before) | Q(last_update__isnull=True))
@@ -44,13 +42,12 @@ def my_actions(request):
     if query:
         actions = actions.filter(Q(title__icontains=query) | Q(text__icontains=query) | Q(code=query))
     page = Paginator(actions, 50).get_page(request.GET.get("page"))
-    counts = updatable_actions(request.user).annotate(last_update=Max("updates__date"))
     context = {
         "page": page,
         "show": show,
         "query": query,
-        "overdue_count": counts.filter(overdue).count(),
-        "stale_count": counts.filter(stale).count(),
+        "overdue_count": mine.filter(overdue).count(),
+        "stale_count": mine.filter(stale).count(),
         "stale_days": settings.STALE_AFTER_DAYS,
         "today": today,
         "stale_before": stale_before,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openmandato.accountability import rollup
 from openmandato.accountability.audit import record_audit
+from openmandato.importer.services import areas_named
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 from openmandato.programs.models import Action, Area, Mandate, Section
 
@@ -157,12 +158,7 @@ def apply_revision(
             item.match = action
             names = item.node.areas or _inherited_areas(revision.tree, item.path)
             if names:
-                for name in names:
-                    if name not in areas:
-                        areas[name], _ = Area.objects.get_or_create(
-                            municipality=mandate.municipality, name=name
-                        )
-                action.areas.set([areas[name] for name in names])
+                action.areas.set(areas_named(mandate.municipality, names, areas))
             if before is None or before != {"code": action.code, "title": action.title, "text": action.text}:
                 record_audit(
                     user,

@@ -82,6 +82,17 @@ def import_program(
         return ImportOutcome(mandate, True, writer.section_count, writer.action_count, len(writer.areas))
 
 
+def areas_named(
+    municipality: Municipality, names: list[str], known: dict[str, Area] | None = None
+) -> list[Area]:
+    """The municipality's areas with these names, created when new; `known` caches them across calls."""
+    known = {} if known is None else known
+    for name in names:
+        if name not in known:
+            known[name], _created = Area.objects.get_or_create(municipality=municipality, name=name)
+    return [known[name] for name in names]
+
+
 def find_or_create_municipality(name: str) -> Municipality:
     slug = municipality_slug(name)
     municipality = Municipality.objects.filter(slug=slug).first()
@@ -104,12 +115,7 @@ class _TreeWriter:
         self.action_count = 0
 
     def area_objects(self, names: list[str]) -> list[Area]:
-        for name in names:
-            if name not in self.areas:
-                self.areas[name], _created = Area.objects.get_or_create(
-                    municipality=self.mandate.municipality, name=name
-                )
-        return [self.areas[name] for name in names]
+        return areas_named(self.mandate.municipality, names, self.areas)
 
     def section(
         self, node: SectionNode, parent: Section | None, position: int, inherited_areas: list[str]

@@ -19,7 +19,8 @@ from openmandato.accountability.audit import record_audit, snapshot
 from openmandato.accountability.permissions import can_edit_program, can_update_action, require
 from openmandato.accountability.services import record_progress
 from openmandato.importer.errors import ImportRejected
-from openmandato.programs.models import TITLE_MAX_LENGTH, Action, Area, Mandate
+from openmandato.importer.services import areas_named
+from openmandato.programs.models import TITLE_MAX_LENGTH, Action, Mandate
 from openmandato.programs.status import Status
 
 TEXT_FIELDS = ("code", "title", "text")
@@ -192,12 +193,7 @@ def apply_spreadsheet(plan: SpreadsheetPlan, *, user) -> int:
             action.save()
             if "areas" in change.fields:
                 names = [n for n in change.fields["areas"][1].split("; ") if n]
-                action.areas.set(
-                    [
-                        Area.objects.get_or_create(municipality=plan.mandate.municipality, name=n)[0]
-                        for n in names
-                    ]
-                )
+                action.areas.set(areas_named(plan.mandate.municipality, names))
             record_audit(
                 user,
                 plan.mandate.municipality_id,

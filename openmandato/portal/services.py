@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -30,16 +30,6 @@ class SectionRow:
     progress: float | None = None
 
 
-@dataclass
-class MandateOverview:
-    mandate: Mandate
-    sections: list[SectionRow]
-    status_counts: list[tuple[str, str, int]]
-    leaf_count: int
-    progress: float | None
-    has_demo_data: bool
-
-
 def municipalities_with_current_mandate():
     current = Q(mandates__is_current=True, mandates__is_published=True)
     leaf = Q(mandates__actions__children__isnull=True, mandates__actions__archived_at__isnull=True)
@@ -61,7 +51,8 @@ def current_update_subquery():
     )
 
 
-def mandate_overview(mandate: Mandate) -> MandateOverview:
+def section_tree(mandate: Mandate) -> list[SectionRow]:
+    """Every section with its actions (rolled-up progress, current update and its sources), as a tree."""
     areas = Prefetch("areas", queryset=Area.objects.order_by("name"))
     sections = list(mandate.sections.prefetch_related(areas).order_by("position", "pk"))
     actions = list(
@@ -94,16 +85,7 @@ def mandate_overview(mandate: Mandate) -> MandateOverview:
     for section in sections:
         row = section_rows[section.pk]
         (section_rows[section.parent_id].children if section.parent_id else roots).append(row)
-    leaves = [row.action for row in action_rows.values() if not row.children]
-    counts = Counter(action.status for action in leaves)
-    return MandateOverview(
-        mandate=mandate,
-        sections=roots,
-        status_counts=[(status.value, status.label, counts.get(status.value, 0)) for status in Status],
-        leaf_count=len(leaves),
-        progress=rollup.mandate_progress(mandate),
-        has_demo_data=ProgressUpdate.objects.filter(action__mandate=mandate, is_demo=True).exists(),
-    )
+    return roots
 
 
 def action_detail(action: Action) -> dict:

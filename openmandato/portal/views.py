@@ -64,8 +64,7 @@ def municipality(request, slug):
 @cacheable
 def section(request, slug, pk):
     municipality, mandate = _municipality_and_mandate(request, slug)
-    overview = services.mandate_overview(mandate)
-    row = services.find_section_row(overview.sections, int(pk))
+    row = services.find_section_row(services.section_tree(mandate), int(pk))
     if row is None:
         raise Http404
     return render(request, "portal/section.html", _context(municipality, mandate, row=row))

@@ -76,9 +76,6 @@ class SectionAdmin(ScopedAdmin):
     municipality_path = "mandate__municipality"
     list_display = ["title", "mandate", "parent", "position", "weight"]
 
-    def municipality_id_of(self, obj):
-        return obj.mandate.municipality_id if obj.mandate_id else None
-
     list_filter = ["mandate__municipality", "mandate"]
     search_fields = ["title", "summary", "objective"]
     list_select_related = ["mandate__municipality", "parent"]

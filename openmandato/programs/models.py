@@ -234,9 +234,6 @@ class ActionQuerySet(models.QuerySet):
     def for_municipality(self, municipality):
         return self.filter(mandate__municipality=municipality)
 
-    def for_mandate(self, mandate):
-        return self.filter(mandate=mandate)
-
     def leaves(self):
         return self.filter(children__isnull=True)
 
