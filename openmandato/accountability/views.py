@@ -95,10 +95,12 @@ def action_update(request, pk):
         form = ProgressUpdateForm(initial=initial, action=action)
     context = {
         "action": action,
+        # The shared timeline links uploaded evidence through its municipality's public URL.
+        "municipality": action.mandate.municipality,
         "form": form,
         "latest": latest,
-        "updates": action.updates.select_related("author", "corrects")
-        .prefetch_related("evidence")
+        "updates": action.updates.select_related("author", "corrects", "ledger_entry")
+        .prefetch_related("evidence", "corrections")
         .order_by("-date", "-created_at"),
         "indicators": action.indicators.prefetch_related("measurements"),
         "measurement_form": MeasurementForm(),
