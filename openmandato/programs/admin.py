@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,15 @@ class MunicipalityAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        """A new municipality has no primary key to check roles on: adding one is for superusers."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        obj.save()
+        request.openmandato_audit_before = None  # save_related audits the creation
 
 
 class PrincipleInline(admin.TabularInline):
