@@ -57,6 +57,13 @@ class IndicatorAdmin(ScopedAdmin):
     list_select_related = ["action"]
     autocomplete_fields = ["action"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Measurements are chained in the ledger with their action: a measured indicator stays put."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_measured():
+            fields.append("action")
+        return fields
+
 
 @admin.register(Measurement)
 class MeasurementAdmin(ReadOnlyAdmin):

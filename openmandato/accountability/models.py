@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,19 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
+
+    def save(self, *args, **kwargs):
+        # Measurements are chained in the ledger with their action: a measured indicator stays put.
+        if self.pk is not None:
+            stored = Indicator.objects.filter(pk=self.pk).values_list("action_id", flat=True).first()
+            if stored is not None and stored != self.action_id and self.is_measured():
+                raise ValidationError(
+                    _("Un indicatore con misurazioni non può passare a un'altra azione."), code="measured"
+                )
+        super().save(*args, **kwargs)
+
+    def is_measured(self) -> bool:
+        return self.pk is not None and self.measurements.exists()
 
     def progress_for(self, value: Decimal) -> int:
         """Share of the way from baseline to target, clamped to 0–100."""
