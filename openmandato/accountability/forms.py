@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openmandato.accountability.models import ActKind, EvidenceKind, ProgressUpdate
 from openmandato.accountability.services import EvidenceInput
-from openmandato.programs.status import Status
+from openmandato.programs.status import Status, check_status_progress
 
 
 class DateInput(forms.DateInput):
@@ -64,6 +64,11 @@ class ProgressUpdateForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("status") and data.get("progress") is not None:
+            try:
+                check_status_progress(data["status"], data["progress"])
+            except forms.ValidationError as error:
+                self.add_error("progress", error)
         act_fields = [data.get("act_kind"), data.get("act_number"), data.get("act_date"), data.get("act_url")]
         if any(act_fields) and not all(act_fields):
             raise forms.ValidationError(_("Per citare un atto servono tipo, numero, data e link."))

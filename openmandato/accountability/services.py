@@ -28,7 +28,7 @@ from openmandato.accountability.models import (
 from openmandato.accountability.permissions import can_update_action, require
 from openmandato.accountability.uploads import check_upload
 from openmandato.programs.models import Action, Mandate
-from openmandato.programs.status import Status
+from openmandato.programs.status import Status, check_status_progress
 
 LATEST = object()  # sentinel: "whatever the latest update is"
 
@@ -138,10 +138,9 @@ def _validate(action, status, progress, date, evidence, corrects, from_indicator
         raise ValidationError(
             _("Si può correggere solo un aggiornamento della stessa azione."), code="corrects"
         )
+    check_status_progress(status, progress)
     if from_indicators:
         return
-    if status == Status.DONE and int(progress) != 100:
-        raise ValidationError(_("Un'azione realizzata è al 100%."), code="done")
     sources = [item for item in evidence if item.kind in (EvidenceKind.ACT, EvidenceKind.DOCUMENT)]
     if status in CLAIM_STATUSES and not sources:
         raise ValidationError(
@@ -283,8 +282,12 @@ def _derive(action: Action, user, date: datetime.date, is_demo: bool) -> None:
     if progress is None or (latest.progress if latest else 0) == progress:
         return
     status = latest.status if latest else Status.NOT_STARTED
+    if status == Status.DONE:
+        return  # a completion was declared with a source; indicators do not take it back
     if status == Status.NOT_STARTED and progress > 0:
         status = Status.IN_PROGRESS
+    if progress == 100:
+        progress = 99  # indicators at target: declaring the action done needs an update with a source
     record_progress(
         action,
         user=user,

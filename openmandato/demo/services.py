@@ -21,6 +21,7 @@ from openmandato.accountability.services import (
     add_indicator,
     add_measurement,
     current_update,
+    derived_progress,
     record_progress,
 )
 from openmandato.importer.parsing import parse_blocks
@@ -179,6 +180,26 @@ def add_demo_indicators(mandate: Mandate, indicators: tuple[DemoIndicator, ...])
                 value=Decimal(value),
                 is_demo=True,
             )
+        _declare_done_at_target(action, mandate)
+
+
+def _declare_done_at_target(action: Action, mandate: Mandate) -> None:
+    """Indicators stop at 99 % until someone declares the action done with a source: the demo does."""
+    latest = current_update(action)
+    if latest is None or latest.progress != 99 or derived_progress(action) != 100:
+        return
+    rng = random.Random(f"{mandate.municipality.slug}:{action.pk}:done")
+    record_progress(
+        action,
+        user=None,
+        system=True,
+        status=Status.DONE,
+        progress=100,
+        date=latest.date,
+        note=DEMO_NOTE,
+        is_demo=True,
+        evidence=[_demo_act(rng, mandate, latest.date)],
+    )
 
 
 def add_demo_history(mandate: Mandate, today: datetime.date | None = None) -> int:

@@ -21,7 +21,7 @@ from openmandato.accountability.services import record_progress
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.services import areas_named
 from openmandato.programs.models import TITLE_MAX_LENGTH, Action, Mandate
-from openmandato.programs.status import Status
+from openmandato.programs.status import Status, check_status_progress
 
 TEXT_FIELDS = ("code", "title", "text")
 REQUIRED_COLUMNS = {"id", "code", "title", "areas", "weight", "budget", "due_date", "status", "progress"}
@@ -131,6 +131,7 @@ def _row_change(number: int, row: dict, actions: dict[int, Action]) -> RowChange
                 _("per «%(status)s» serve una fonte: registra l'aggiornamento nel back-office")
                 % {"status": Status(status).label}
             )
+        check_status_progress(status, progress)
         if action.children.exists():
             raise ValidationError(_("l'avanzamento di un'azione con sotto-azioni è calcolato"))
         change.fields["status"] = ((action.status, action.progress), (status, progress))

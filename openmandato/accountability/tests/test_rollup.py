@@ -4,7 +4,7 @@ from django.test import Client
 from django.utils import timezone
 
 from openmandato.accountability import rollup
-from openmandato.accountability.services import record_progress
+from openmandato.accountability.services import EvidenceInput, record_progress
 from openmandato.programs.models import Action, Mandate, Section
 from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
 
@@ -14,7 +14,21 @@ pytestmark = pytest.mark.django_db
 
 
 def set_progress(action, progress, status="in_progress"):
-    record_progress(action, user=None, system=True, status=status, progress=progress, date=PAST)
+    evidence = []
+    if progress == 100:
+        status = "done"  # 100 % is only "Realizzata", which needs a source
+        evidence = [
+            EvidenceInput(
+                kind="act",
+                act_kind="determina",
+                act_number="1",
+                act_date=PAST,
+                url="https://albo.example.org/1",
+            )
+        ]
+    record_progress(
+        action, user=None, system=True, status=status, progress=progress, date=PAST, evidence=evidence
+    )
 
 
 @pytest.fixture
