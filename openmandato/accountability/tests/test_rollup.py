@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -110,6 +112,6 @@ def test_sql_and_page_agree_on_a_real_program(valenza_path, cremona_path):
 def test_the_method_page_publishes_formula_and_weights(tree):
     mandate, sections, actions = tree
     body = Client().get(f"/{mandate.municipality.slug}/come-calcoliamo/").content.decode()
-    assert "Σ (peso × avanzamento dell&#x27;elemento) / Σ pesi" in body or "Σ (peso × avanzamento" in body
+    assert "avanzamento = Σ (peso × avanzamento dell'elemento) / Σ pesi" in html.unescape(body)
     assert "abbandonata conta 0" in body
     assert "25.00%" in body  # actions 1 and 2 each hold a quarter of the mandate
