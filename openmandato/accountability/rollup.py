@@ -20,6 +20,7 @@ from django.db.models import Case, F, FloatField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast
 
 from openmandato.programs.models import Action, Mandate, Section
+from openmandato.programs.ordering import tree_orders
 from openmandato.programs.status import Status
 
 _state = threading.local()
@@ -87,12 +88,25 @@ def is_deferred() -> bool:
 
 def recompute_shares(mandate_id: int) -> None:
     """Recompute every section path and leaf share of a mandate (three queries plus the changed rows)."""
-    sections = list(Section.objects.filter(mandate_id=mandate_id).only("id", "parent_id", "weight", "path"))
-    actions = list(
-        Action.objects.filter(mandate_id=mandate_id).only(
-            "id", "section_id", "parent_id", "weight", "archived_at", "section_path", "rollup_share"
+    sections = list(
+        Section.objects.filter(mandate_id=mandate_id).only(
+            "id", "parent_id", "position", "weight", "path", "tree_order"
         )
     )
+    actions = list(
+        Action.objects.filter(mandate_id=mandate_id).only(
+            "id",
+            "section_id",
+            "parent_id",
+            "position",
+            "weight",
+            "archived_at",
+            "section_path",
+            "rollup_share",
+            "tree_order",
+        )
+    )
+    section_rank, action_rank = tree_orders(sections, actions)
     section_children, action_children, top_actions = defaultdict(list), defaultdict(list), defaultdict(list)
     for section in sections:
         section_children[section.parent_id].append(section)
@@ -139,17 +153,26 @@ def recompute_shares(mandate_id: int) -> None:
 
     distribute([("section", s) for s in section_children[None]], 1.0)
 
-    changed_sections = [s for s in sections if s.path != paths.get(s.pk, "")]
+    changed_sections = [
+        s for s in sections if (s.path, s.tree_order) != (paths.get(s.pk, ""), section_rank.get(s.pk, 0))
+    ]
     for section in changed_sections:
-        section.path = paths.get(section.pk, "")
-    Section.objects.bulk_update(changed_sections, ["path"])
+        section.path, section.tree_order = paths.get(section.pk, ""), section_rank.get(section.pk, 0)
+    Section.objects.bulk_update(changed_sections, ["path", "tree_order"])
     changed_actions = []
     for action in actions:
         path, share = paths.get(action.section_id, ""), shares.get(action.pk, 0.0)
-        if action.section_path != path or abs(action.rollup_share - share) > 1e-12:
-            action.section_path, action.rollup_share = path, share
+        order = action_rank.get(action.pk, 0)
+        if (
+            action.section_path != path
+            or abs(action.rollup_share - share) > 1e-12
+            or action.tree_order != order
+        ):
+            action.section_path, action.rollup_share, action.tree_order = path, share, order
             changed_actions.append(action)
-    Action.objects.bulk_update(changed_actions, ["section_path", "rollup_share"], batch_size=500)
+    Action.objects.bulk_update(
+        changed_actions, ["section_path", "rollup_share", "tree_order"], batch_size=500
+    )
 
 
 def tree_progress(

@@ -120,7 +120,9 @@ def get_mandate(request, mandate_id: int):
 )
 def list_sections(request, mandate_id: int):
     mandate = get_object_or_404(published_mandates(), pk=mandate_id)
-    sections = rollup.with_section_progress(mandate.sections.prefetch_related("areas")).order_by("path", "pk")
+    sections = rollup.with_section_progress(mandate.sections.prefetch_related("areas")).order_by(
+        "tree_order", "pk"
+    )
     return [
         {**section.__dict__, "weight": float(section.weight), "areas": [a.name for a in section.areas.all()]}
         for section in sections

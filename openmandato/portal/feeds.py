@@ -1,8 +1,16 @@
-"""Atom feeds of progress updates, per municipality and per action."""
+"""Atom feeds of progress updates, per municipality and per action.
+
+An entry is published on the update's own date (what the administration states), not when the row was
+written: an update dated 16/07/2022 entered today is a 2022 entry. A correction is published on its date
+and carries the moment it was recorded as `updated`, so feed readers show it again.
+"""
+
+import datetime
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -14,6 +22,9 @@ def _published_updates():
     return ProgressUpdate.objects.filter(
         action__mandate__is_current=True, action__mandate__is_published=True
     ).select_related("action__mandate__municipality")
+
+
+NEWEST_FIRST = ("-date", "-created_at", "-pk")
 
 
 class UpdatesFeed(Feed):
@@ -29,10 +40,11 @@ class UpdatesFeed(Feed):
         return f"{item.action.get_absolute_url()}#update-{item.pk}"
 
     def item_pubdate(self, item):
-        return item.created_at
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
 
     def item_updateddate(self, item):
-        return item.created_at
+        published = self.item_pubdate(item)
+        return max(published, item.created_at) if item.corrects_id else published
 
 
 class MunicipalityFeed(UpdatesFeed):
@@ -46,7 +58,7 @@ class MunicipalityFeed(UpdatesFeed):
         return reverse("portal:municipality", args=[obj.slug])
 
     def items(self, obj):
-        return _published_updates().filter(action__mandate__municipality=obj).order_by("-created_at")[:50]
+        return _published_updates().filter(action__mandate__municipality=obj).order_by(*NEWEST_FIRST)[:50]
 
 
 class ActionFeed(UpdatesFeed):
@@ -65,4 +77,4 @@ class ActionFeed(UpdatesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return _published_updates().filter(action=obj).order_by("-created_at")[:50]
+        return _published_updates().filter(action=obj).order_by(*NEWEST_FIRST)[:50]

@@ -121,10 +121,8 @@ def ledger_head(mandate: Mandate | None):
 
 
 def weights_table(mandate: Mandate) -> dict:
-    sections = list(rollup.with_section_progress(mandate.sections.order_by("path", "position")))
-    actions = list(
-        mandate.actions.active().select_related("section").order_by("section__path", "position", "pk")
-    )
+    sections = list(rollup.with_section_progress(mandate.sections.order_by("tree_order", "pk")))
+    actions = list(mandate.actions.active().select_related("section").order_by("tree_order", "pk"))
     return {"sections": sections, "actions": actions, "progress": rollup.mandate_progress(mandate)}
 
 
@@ -140,13 +138,12 @@ def dashboard(mandate: Mandate) -> dict:
     open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
     overdue = leaves.filter(due_date__lt=today, status__in=open_statuses).select_related("section")
     sections = list(
-        rollup.with_section_progress(mandate.sections.filter(path__regex=r"^/[0-9]+/([0-9]+/)?$"))
+        rollup.with_section_progress(
+            mandate.sections.filter(path__regex=r"^/[0-9]+/([0-9]+/)?$").order_by("tree_order", "pk")
+        )
     )
-    position = {section.pk: section.position for section in sections}
     for section in sections:
         section.depth = section.path.count("/") - 2
-        section.order_key = tuple(position.get(int(pk), 0) for pk in section.path.strip("/").split("/"))
-    sections.sort(key=lambda section: (section.order_key, section.pk))
     recent = (
         ProgressUpdate.objects.filter(action__mandate=mandate, corrections__isnull=True)
         .select_related("action__section")
@@ -176,7 +173,7 @@ def find_section_row(rows: list[SectionRow], pk: int) -> SectionRow | None:
 
 
 SORTS = {
-    "code": ["section__path", "section__position", "position", "pk"],
+    "code": ["tree_order", "pk"],
     "title": ["title", "pk"],
     "progress": ["progress", "pk"],
     "-progress": ["-progress", "pk"],

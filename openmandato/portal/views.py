@@ -101,7 +101,7 @@ def action_list(request, slug):
         page=page,
         params=params,
         statuses=Status.choices,
-        sections=mandate.sections.order_by("path", "position"),
+        sections=mandate.sections.order_by("tree_order", "pk"),
         areas=municipality.areas.order_by("name"),
         sorts=SORT_LABELS,
     )

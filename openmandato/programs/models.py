@@ -207,6 +207,8 @@ class Section(models.Model):
     )
     # Materialised path of section ids ("/12/34/"), kept by the roll-up; lets SQL sum a subtree.
     path = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    # Rank in the program's order within the mandate (see ordering.py), kept by the roll-up.
+    tree_order = models.PositiveIntegerField(default=0, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("sezione")
@@ -227,7 +229,7 @@ class Section(models.Model):
             ancestor = ancestor.parent
 
 
-DERIVED_FIELDS = frozenset({"status", "progress", "section_path", "rollup_share"})
+DERIVED_FIELDS = frozenset({"status", "progress", "section_path", "rollup_share", "tree_order"})
 
 
 class ActionQuerySet(models.QuerySet):
@@ -296,6 +298,8 @@ class Action(models.Model):
     # Kept by the roll-up: the section's path, and this leaf's share of the mandate (0 for non-leaves).
     section_path = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     rollup_share = models.FloatField(default=0, editable=False)
+    # Rank in the program's order within the mandate (see ordering.py), kept by the roll-up.
+    tree_order = models.PositiveIntegerField(default=0, editable=False)
     # Italian search terms of code, title, text and section (see textsearch.py); indexed per backend.
     search_document = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
@@ -310,6 +314,7 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["mandate", "status"], name="action_mandate_status_idx"),
             models.Index(fields=["section", "parent", "position"], name="action_tree_idx"),
+            models.Index(fields=["mandate", "tree_order"], name="action_program_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_max_100"),

@@ -74,9 +74,7 @@ MEASUREMENT_COLUMNS = [
 
 
 def action_records(mandate: Mandate) -> list[dict]:
-    actions = list(
-        serialize.actions_queryset(mandate.actions.active().leaves()).order_by("section__path", "pk")
-    )
+    actions = list(serialize.actions_queryset(mandate.actions.active().leaves()).order_by("tree_order", "pk"))
     labels = dict(Status.choices)
     records = []
     for row in serialize.action_rows(actions):
