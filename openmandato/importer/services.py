@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openmandato.accountability import rollup
+from openmandato.accountability.audit import record_audit
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 from openmandato.programs.models import (
@@ -39,6 +40,7 @@ def import_program(
     municipality: Municipality | None = None,
     source_filename: str = "",
     source_sha256: str = "",
+    user=None,
 ) -> ImportOutcome:
     """Create the mandate and its tree (and the municipality, when only a name is given, from the command
     line); re-importing the same file does nothing. The back-office passes the municipality the user was
@@ -79,6 +81,18 @@ def import_program(
             for position, node in enumerate(tree.sections):
                 writer.section(node, parent=None, position=position, inherited_areas=[])
         rollup.recompute_shares(mandate.pk)
+        record_audit(
+            user,
+            municipality.pk,
+            "import",
+            mandate,
+            after={
+                "file": source_filename,
+                "sha256": source_sha256,
+                "sections": writer.section_count,
+                "actions": writer.action_count,
+            },
+        )
         return ImportOutcome(mandate, True, writer.section_count, writer.action_count, len(writer.areas))
 
 

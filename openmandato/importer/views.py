@@ -181,7 +181,11 @@ def preview(request, token):
                     messages.success(request, _("Revisione del programma applicata."))
                 else:
                     outcome = import_program(
-                        tree, source_filename=document.filename, source_sha256=document.sha256
+                        tree,
+                        municipality=municipality,
+                        user=request.user,
+                        source_filename=document.filename,
+                        source_sha256=document.sha256,
                     )
                     messages.success(
                         request,
