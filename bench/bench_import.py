@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's code, not whichever one is installed
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmandato.settings")
 import django  # noqa: E402
 
@@ -20,7 +22,6 @@ from openmandato.importer.errors import ImportRejected  # noqa: E402
 from openmandato.importer.parsing import parse_blocks  # noqa: E402
 from openmandato.importer.reading import read_document  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("OPENMANDATO_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 SOURCE_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".md")
