@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-dev system-libs system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean
+.PHONY: install install-dev system-libs system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean bench bench-import
 
 install: $(VENV)/.installed-base ## create .venv and install the runtime from the lock (idempotent)
 
@@ -70,6 +70,9 @@ messages: install-dev ## refresh and compile the translation catalogues
 screenshot: install-dev system-deps ## refresh the README screenshot (docs/screenshot-valenza.png)
 	OPENMANDATO_SCREENSHOT=$(CURDIR)/docs/screenshot-valenza.png DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 \
 	  $(BIN)/python -m pytest -q openmandato/portal/tests/test_browser.py -k screenshot
+
+bench-import: ## importer accuracy on the real corpus in ../shared/corpus (table in BENCHMARKS.md)
+	$(BIN)/python bench/bench_import.py
 
 bench: install-dev ## parse-time benchmark of a 40-page program (figures in BENCHMARKS.md)
 	$(BIN)/python bench/bench_parse.py

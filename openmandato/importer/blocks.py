@@ -12,7 +12,10 @@ NUMBER_MARKER = re.compile(
     r"^\s*(\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z][.)]|[ivx]{1,5}[.)]"
     r"|[A-Z][.)](?=\s+[A-Z]))\s+(?=\S)"
 )
-BULLET_MARKER = re.compile(r"^\s*[-–—•*▪◦●]\s+")
+# Bullets as extracted: ASCII and Unicode glyphs, "**", and symbol-font glyphs that come out as
+# private-use characters (Wingdings/Symbol: U+F0B7, U+F0D8, U+F081, …).
+SYMBOL_GLYPHS = "•▪◦●⚫■□◆◇►▶➢➤✓✔❖○\u25cf\u2022\ue000-\uf8ff"
+BULLET_MARKER = re.compile(rf"^\s*(?:[-–—*]\s+|\*\*\s*|\*(?=[A-ZÀ-Ý“\"«])|[{SYMBOL_GLYPHS}]\s*)")
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Block:
     level: int = 0  # heading level (1 = top) or list nesting (0 = top)
     marker: str | None = None  # a list item's number as printed ("1.", "1.2", "a)"), None for bullets
     rows: list[list[str]] = field(default_factory=list)
+    page: int | None = None  # 1-based page of a PDF, None for other formats
 
     @property
     def numbered(self) -> bool:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from openmandato.importer.blocks import Block, to_lines
 from openmandato.importer.errors import ImportRejected
-from openmandato.importer.layouts import headed_blocks, outline, stakeholder_tables
+from openmandato.importer.layouts import headed_blocks, labelled, outline, stakeholder_tables
 from openmandato.importer.readers.text import read_text
+from openmandato.importer.refine import refine
 from openmandato.importer.text import (
     detect_mayor,
     detect_municipality,
@@ -33,6 +34,7 @@ def parse_text(text: str) -> ProgramTree:
 
 def parse_blocks(blocks: list[Block]) -> ProgramTree:
     """Parse a document's blocks; raise ImportRejected if no section with actions is found."""
+    blocks = refine(blocks)
     lines = [normalise(line) for line in to_lines(blocks, include_meta=True)]
     lines = [line for line in lines if line]
     text = "\n".join(lines)
@@ -44,8 +46,8 @@ def parse_blocks(blocks: list[Block]) -> ProgramTree:
         principles=[
             PrincipleNode(title=m.group(1).strip(), text=m.group(2).strip()) for m in _principles(lines)
         ],
-        sections=best_reading(blocks),
     )
+    tree.sections, tree.layout, tree.layout_reason = choose_reading(blocks)
     if _leaves(tree.sections) < MIN_ACTIONS:
         raise ImportRejected(_("Nessun programma riconoscibile: non ho trovato sezioni con azioni."))
     tree.warnings = duplicate_code_warnings(tree)
@@ -66,6 +68,20 @@ def _read(blocks: list[Block]) -> list[SectionNode]:
     lines = [line for line in (normalise(x) for x in to_lines(blocks)) if line]
     specific = max([headed_blocks.parse(lines), stakeholder_tables.parse(lines)], key=_leaves)
     return specific if _leaves(specific) >= MIN_ACTIONS else outline.parse(blocks)
+
+
+def choose_reading(blocks: list[Block]) -> tuple[list[SectionNode], str, str]:
+    """The sections, the layout's name and why it was chosen."""
+    labels = labelled.detect(blocks)
+    if labels >= labelled.MIN_LABELS:
+        sections = labelled.parse(blocks)
+        if _leaves(sections) >= MIN_ACTIONS:
+            return (
+                sections,
+                "labelled",
+                _("%(count)d azioni annunciate da un'etichetta numerata («Azione 1:»)") % {"count": labels},
+            )
+    return best_reading(blocks), "outline", ""
 
 
 def best_reading(blocks: list[Block]) -> list[SectionNode]:

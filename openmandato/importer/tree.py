@@ -1,12 +1,27 @@
 """The program tree: what a parsed document yields, before anything touches the database.
 
 `ProgramTree.to_dict()` is the JSON shape printed by `import_program --dry-run --format json`.
+
+Every section and action says how sure the parser is ("confidence", 0..1), why it doubts ("flags":
+"analysis", "prose", "guessed_heading", "toc", …) and where it came from ("source": the original text
+and, for PDFs, the page); the document says which layout was chosen and why, and its own confidence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+
+def _quality(node) -> dict:
+    original = node.source_text or node.title
+    if getattr(node, "text", "") and not node.source_text:
+        original = node.text
+    return {
+        "confidence": round(node.confidence, 2),
+        "flags": list(node.flags),
+        "source": {"page": node.source_page, "text": original},
+    }
 
 
 @dataclass
@@ -19,6 +34,10 @@ class ActionNode:
     dup_mission: str = ""
     dup_program: str = ""
     due: str = ""
+    confidence: float = 1.0
+    flags: list[str] = field(default_factory=list)
+    source_text: str = ""
+    source_page: int | None = None
 
     def to_dict(self) -> dict:
         data = {
@@ -27,6 +46,7 @@ class ActionNode:
             "text": self.text,
             "areas": list(self.areas),
             "actions": [child.to_dict() for child in self.actions],
+            **_quality(self),
         }
         for key in ("dup_mission", "dup_program", "due"):
             if getattr(self, key):
@@ -48,6 +68,10 @@ class SectionNode:
     areas: list[str] = field(default_factory=list)
     sections: list[SectionNode] = field(default_factory=list)
     actions: list[ActionNode] = field(default_factory=list)
+    confidence: float = 1.0
+    flags: list[str] = field(default_factory=list)
+    source_text: str = ""
+    source_page: int | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +81,7 @@ class SectionNode:
             "areas": list(self.areas),
             "sections": [child.to_dict() for child in self.sections],
             "actions": [action.to_dict() for action in self.actions],
+            **_quality(self),
         }
 
     def walk(self) -> Iterator[SectionNode]:
@@ -89,6 +114,9 @@ class ProgramTree:
     principles: list[PrincipleNode] = field(default_factory=list)
     sections: list[SectionNode] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+    layout: str = ""
+    layout_reason: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -99,6 +127,9 @@ class ProgramTree:
             "principles": [principle.to_dict() for principle in self.principles],
             "sections": [section.to_dict() for section in self.sections],
             "warnings": list(self.warnings),
+            "confidence": round(self.confidence, 2),
+            "layout": self.layout,
+            "layout_reason": self.layout_reason,
         }
 
     def all_sections(self) -> Iterator[SectionNode]:

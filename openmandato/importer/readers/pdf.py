@@ -99,7 +99,7 @@ def _page_items(page, number: int) -> list:
         rows = [[normalise(cell or "") for cell in row] for row in table.extract()]
         rows = [row for row in rows if any(row)]
         if rows:
-            items.append((table.bbox[1], Block("table", rows=rows)))
+            items.append((table.bbox[1], Block("table", rows=rows, page=number + 1)))
     # Tables go where they stand on the page, among the lines of the first column.
     ordered: list = []
     pending = sorted([i for i in items if isinstance(i, tuple)], key=lambda pair: pair[0])
@@ -142,6 +142,7 @@ def _lines(words: list[dict], page: int, height: float) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
+        _symbol_bullet(row)
         lines.append(
             Line(
                 text=normalise(" ".join(w["text"] for w in row)),
@@ -155,10 +156,29 @@ def _lines(words: list[dict], page: int, height: float) -> list[Line]:
             )
         )
     margin = min((line.x0 for line in lines), default=0.0)
+    right = max((line.x1 for line in lines), default=0.0)
     for line in lines:
         line.page_height = height
         line.margin = margin
+        line.right = right
     return lines
+
+
+SYMBOL_FONT = re.compile(r"wingding|webding|symbol|dingbat|zapf|courier", re.IGNORECASE)
+
+
+def _symbol_bullet(row: list[dict]) -> None:
+    """A bullet drawn with a symbol font comes out as a letter ("n" for Wingdings ■, "o" for Word's
+    Courier bullet) or a private-use character: make it a plain bullet when it starts a line."""
+    first = row[0]
+    glyph = first["text"]
+    if (
+        len(row) > 1
+        and len(glyph) == 1
+        and SYMBOL_FONT.search(first.get("fontname", ""))
+        and (glyph in "nloqvwüØ§" or not glyph.isalnum())
+    ):
+        first["text"] = "•"
 
 
 def _key(text: str) -> str:
@@ -209,31 +229,38 @@ def _add_line(blocks: list[Block], line: Line, previous: Line | None, body: floa
         ):
             blocks[-1].text = f"{blocks[-1].text} {text}"
         else:
-            blocks.append(Block("heading", text, level=level))
+            blocks.append(Block("heading", text, level=level, page=line.page + 1))
         return
     marker, rest, is_item = split_marker(text)
     if is_item:
         indent = max(0, int((line.x0 - getattr(line, "margin", line.x0)) // 14))
-        blocks.append(Block("item", rest, level=indent, marker=marker))
+        blocks.append(Block("item", rest, level=indent, marker=marker, page=line.page + 1))
         return
+    continues = (
+        previous is not None
+        and _close(previous, line)
+        and (not _ends_short(previous) or previous.text.endswith("-") or text[:1].islower())
+    )
     if (
         line.bold
         and len(text) <= 90
-        and not text.endswith((".", ";", ","))
-        and (previous is None or not _close(previous, line))
+        and not text.endswith((".", ";", ",", "!"))
+        and not text[:1].islower()
+        and not continues
     ):
-        blocks.append(Block("heading", text, level=len(sizes) + 1))
+        blocks.append(Block("heading", text, level=len(sizes) + 1, page=line.page + 1))
         return
     last = blocks[-1] if blocks else None
-    if (
-        last is not None
-        and last.kind in ("paragraph", "item")
-        and previous is not None
-        and _close(previous, line)
-    ):
+    if last is not None and last.kind in ("paragraph", "item") and continues:
         last.text = _join(last.text, text)
         return
-    blocks.append(Block("paragraph", text))
+    blocks.append(Block("paragraph", text, page=line.page + 1))
+
+
+def _ends_short(line: Line) -> bool:
+    """A line that stops well before the right margin ends its paragraph (justified or not)."""
+    right = getattr(line, "right", line.x1)
+    return line.x1 < right - max(60.0, (right - getattr(line, "margin", 0.0)) * 0.2)
 
 
 def _close(previous: Line, line: Line) -> bool:

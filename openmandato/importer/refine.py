@@ -1,0 +1,76 @@
+"""Format-independent repairs of the blocks a reader made, before any layout reads them.
+
+Real documents hide structure in running text: a numbered sector heading run on at the end of the
+previous item ("… turistico. 5° - WELFARE"), several "*" items typed inside one paragraph, a
+"-Ingresso …; -Ingresso …" list on one line. These passes make them headings and items again."""
+
+from __future__ import annotations
+
+import re
+
+from openmandato.importer.blocks import Block, split_marker
+from openmandato.importer.layouts.labelled import split_inline_labels
+
+# "1° - SETTORE TURISMO:", "20* - PARCO NAZIONALE", "10° – SCUOLA E FORMAZIONE."
+SECTOR = re.compile(r"^(\d{1,2}\s*[°º*]\s*[-–—]\s*[^a-zà-ÿ]{3,}?[.:!]?)(?=\s+\*|\s+[A-ZÀ-Ý]?[a-zà-ÿ]|\s*$)")
+SECTOR_INSIDE = re.compile(r"(?<=[.!;:])\s+(?=\d{1,2}\s*[°º*]\s*[-–—]\s*[A-ZÀ-Ý]{3})")
+# An item typed inside a paragraph: " *Museo …", " ** Settore …", "; -Ingresso …".
+INLINE_ITEM = re.compile(r"(?<=\S)\s+(?=\*{1,2}\s?[A-ZÀ-Ý0-9“\"«])|(?<=[:;])\s+(?=-\s?[A-ZÀ-Ý])")
+LABEL_ONLY = re.compile(r"^[^a-zà-ÿ]{2,30}:\s*$|^\S.{0,25}:\s*$")
+
+
+def refine(blocks: list[Block]) -> list[Block]:
+    blocks = split_inline_labels(blocks)
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind not in ("paragraph", "item", "heading"):
+            out.append(block)
+            continue
+        for piece in _split_sectors(block):
+            out.extend(_split_items(piece))
+    return out
+
+
+def _split_sectors(block: Block) -> list[Block]:
+    parts = SECTOR_INSIDE.split(block.text) if block.kind != "heading" else [block.text]
+    out: list[Block] = []
+    for index, part in enumerate(parts):
+        match = SECTOR.match(part)
+        if not match:
+            if index == 0:
+                out.append(Block(block.kind, part, block.level, block.marker, page=block.page))
+            else:
+                out.append(Block("paragraph", part, page=block.page))
+            continue
+        heading = match.group(1).strip()
+        out.append(Block("heading", heading, level=_sector_level(block), page=block.page))
+        rest = part[match.end() :].strip()
+        if rest:
+            marker, text, is_item = split_marker(rest)
+            out.append(
+                Block("item", text, marker=marker, page=block.page)
+                if is_item
+                else Block("paragraph", rest, page=block.page)
+            )
+    return out
+
+
+def _sector_level(block: Block) -> int:
+    return block.level if block.kind == "heading" else 1
+
+
+def _split_items(block: Block) -> list[Block]:
+    if block.kind == "heading" or not INLINE_ITEM.search(block.text):
+        return [block]
+    pieces = INLINE_ITEM.split(block.text)
+    out = [Block(block.kind, pieces[0], block.level, block.marker, page=block.page)]
+    for piece in pieces[1:]:
+        if LABEL_ONLY.match(out[-1].text):  # "GENNAIO: *Concerto di Capodanno" is one item
+            out[-1].text = f"{out[-1].text} {piece}"
+            continue
+        marker, text, is_item = split_marker(piece)
+        if is_item and len(text) > 3:
+            out.append(Block("item", text, level=block.level, marker=marker, page=block.page))
+        else:
+            out[-1].text = f"{out[-1].text} {piece}"
+    return out
