@@ -22,6 +22,7 @@ from openmandato.importer.errors import ImportRejected
 from openmandato.importer.services import areas_named
 from openmandato.programs.models import TITLE_MAX_LENGTH, Action, Mandate
 from openmandato.programs.status import Status, check_status_progress
+from openmandato.reports.formulas import restore
 
 TEXT_FIELDS = ("code", "title", "text")
 REQUIRED_COLUMNS = {"id", "code", "title", "areas", "weight", "budget", "due_date", "status", "progress"}
@@ -66,7 +67,7 @@ def read_rows(data: bytes, filename: str) -> list[dict]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="strict")
-    return list(csv.DictReader(io.StringIO(text)))
+    return [{k: restore(v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
 
 
 def plan_spreadsheet(mandate: Mandate, rows: list[dict], user=None) -> SpreadsheetPlan:

@@ -17,6 +17,7 @@ from openmandato.accountability.models import Evidence, Measurement, ProgressUpd
 from openmandato.api import serialize
 from openmandato.programs.models import Mandate
 from openmandato.programs.status import Status
+from openmandato.reports.formulas import TRIGGERS, neutralise
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -151,12 +152,13 @@ def measurement_records(mandate: Mandate) -> list[dict]:
 
 
 def to_csv(records: list[dict], columns: list[Column]) -> bytes:
-    """UTF-8 with a BOM, so spreadsheet programs open accented text correctly."""
+    """UTF-8 with a BOM, so spreadsheet programs open accented text correctly; text that a spreadsheet
+    would run as a formula is neutralised (see `formulas.py`)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[c.key for c in columns], extrasaction="ignore")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+        writer.writerow({k: ("" if v is None else neutralise(v)) for k, v in record.items()})
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
@@ -189,6 +191,10 @@ def to_xlsx(mandate: Mandate) -> bytes:
         sheet.append([c.key for c in columns])
         for record in records:
             sheet.append([_cell(record.get(c.key)) for c in columns])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):  # text stays text: never a formula
+                    cell.data_type = "s"
+                    cell.quotePrefix = cell.value.startswith(TRIGGERS)
     licence = workbook.create_sheet("licenza")
     licence.append([f"{LICENCE['name']} — {LICENCE['url']}"])
     buffer = io.BytesIO()
