@@ -30,6 +30,15 @@ class StyledForm(forms.Form):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class UpdateChoiceField(forms.ModelChoiceField):
+    """Updates told apart by date, status, progress and the start of their note."""
+
+    def label_from_instance(self, obj: ProgressUpdate) -> str:
+        note = " ".join(obj.note.split())
+        note = f" — {note[:60]}{'…' if len(note) > 60 else ''}" if note else ""
+        return f"{obj.date:%d/%m/%Y} · {obj.get_status_display()} {obj.progress}%{note}"
+
+
 class ProgressUpdateForm(StyledForm):
     date = forms.DateField(label=_("Data"), widget=DateInput, initial=timezone.localdate)
     status = forms.ChoiceField(label=_("Stato"), choices=Status.choices)
@@ -44,7 +53,7 @@ class ProgressUpdateForm(StyledForm):
     spent_budget = forms.DecimalField(
         label=_("Spesa sostenuta (€)"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    corrects = forms.ModelChoiceField(
+    corrects = UpdateChoiceField(
         label=_("Corregge l'aggiornamento"), required=False, queryset=ProgressUpdate.objects.none()
     )
     act_kind = forms.ChoiceField(
@@ -52,7 +61,14 @@ class ProgressUpdateForm(StyledForm):
     )
     act_number = forms.CharField(label=_("Numero dell'atto"), required=False, max_length=30)
     act_date = forms.DateField(label=_("Data dell'atto"), required=False, widget=DateInput)
-    act_url = forms.URLField(label=_("Link all'atto (albo pretorio)"), required=False, assume_scheme="https")
+    act_url = forms.URLField(
+        label=_("Link all'atto (facoltativo)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "I link all'albo pretorio scadono dopo 15 giorni: meglio quello in amministrazione trasparente."
+        ),
+    )
     document = forms.FileField(label=_("Documento (PDF, immagine, documento d'ufficio)"), required=False)
     link_url = forms.URLField(label=_("Altro link"), required=False, assume_scheme="https")
     link_title = forms.CharField(label=_("Titolo del link"), required=False, max_length=200)
@@ -69,9 +85,11 @@ class ProgressUpdateForm(StyledForm):
                 check_status_progress(data["status"], data["progress"])
             except forms.ValidationError as error:
                 self.add_error("progress", error)
-        act_fields = [data.get("act_kind"), data.get("act_number"), data.get("act_date"), data.get("act_url")]
-        if any(act_fields) and not all(act_fields):
-            raise forms.ValidationError(_("Per citare un atto servono tipo, numero, data e link."))
+        act_fields = [data.get("act_kind"), data.get("act_number"), data.get("act_date")]
+        if (any(act_fields) or data.get("act_url")) and not all(act_fields):
+            raise forms.ValidationError(
+                _("Per citare un atto servono tipo, numero e data (il link è facoltativo).")
+            )
         return data
 
     def evidence(self) -> list[EvidenceInput]:
@@ -84,7 +102,7 @@ class ProgressUpdateForm(StyledForm):
                     act_kind=data["act_kind"],
                     act_number=data["act_number"],
                     act_date=data["act_date"],
-                    url=data["act_url"],
+                    url=data["act_url"] or "",
                 )
             )
         if data.get("document"):

@@ -18,9 +18,9 @@ from openmandato.accountability.models import AuditEntry, Indicator
 from openmandato.accountability.permissions import can_update_action, staff_municipalities, updatable_actions
 from openmandato.accountability.services import add_measurement, current_update, record_progress
 from openmandato.programs.models import Action
-from openmandato.programs.status import Status
+from openmandato.programs.status import FINISHED, Status
 
-OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
+OPEN_STATUSES = [status for status in Status if status not in FINISHED]
 
 
 @login_required
@@ -51,6 +51,7 @@ def my_actions(request):
         "stale_days": settings.STALE_AFTER_DAYS,
         "today": today,
         "stale_before": stale_before,
+        "finished": FINISHED,
     }
     return render(request, "backoffice/my_actions.html", context)
 
