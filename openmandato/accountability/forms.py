@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,8 +120,20 @@ class MeasurementForm(StyledForm):
     note = forms.CharField(label=_("Nota"), required=False, max_length=500)
 
 
-class LoginForm(AuthenticationForm):
+class BootstrapFields:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class LoginForm(BootstrapFields, AuthenticationForm):
+    pass
+
+
+class PasswordResetRequestForm(BootstrapFields, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(BootstrapFields, SetPasswordForm):
+    pass

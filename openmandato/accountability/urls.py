@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openmandato.accountability import views
+from openmandato.accountability import staff_views, views
 from openmandato.importer import views as import_views
 
 app_name = "backoffice"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("indicators/<int:pk>/measurements/", views.measurement_add, name="measurement_add"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("staff/", staff_views.staff, name="staff"),
     path("import/", import_views.upload, name="import_upload"),
     path("import/<str:token>/", import_views.preview, name="import_preview"),
 ]

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 
 from openmandato.accountability.forms import MeasurementForm, ProgressUpdateForm
 from openmandato.accountability.models import AuditEntry, Indicator
-from openmandato.accountability.permissions import can_update_action, staff_municipalities, updatable_actions
+from openmandato.accountability.permissions import (
+    administered_municipalities,
+    can_update_action,
+    staff_municipalities,
+    updatable_actions,
+)
 from openmandato.accountability.services import add_measurement, current_update, record_progress
 from openmandato.programs.models import Action
 from openmandato.programs.status import FINISHED, Status
@@ -52,6 +57,7 @@ def my_actions(request):
         "today": today,
         "stale_before": stale_before,
         "finished": FINISHED,
+        "can_invite": administered_municipalities(request.user).exists(),
     }
     return render(request, "backoffice/my_actions.html", context)
 
