@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.accountability.forms import StyledForm
-from openmandato.accountability.models import Role
+from openmandato.accountability.forms import DateInput, StyledForm
+from openmandato.accountability.models import Direction, Role
 from openmandato.programs.models import Area, Municipality
 
 
@@ -41,4 +41,37 @@ class InvitationForm(StyledForm):
             self.add_error("areas", _("Scegli aree del comune selezionato."))
         if data.get("role") == Role.AREA_MANAGER and not areas:
             self.add_error("areas", _("Un responsabile di area ha bisogno di almeno un'area."))
+        return data
+
+
+class AreaForm(StyledForm):
+    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=Municipality.objects.none())
+    name = forms.CharField(label=_("Nome dell'area"), max_length=255)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        if municipalities.count() == 1:
+            self.fields["municipality"].initial = municipalities.first()
+
+
+class IndicatorForm(StyledForm):
+    name = forms.CharField(label=_("Nome dell'indicatore"), max_length=200)
+    unit = forms.CharField(label=_("Unità di misura"), max_length=50)
+    baseline = forms.DecimalField(label=_("Valore iniziale"), max_digits=16, decimal_places=4)
+    baseline_date = forms.DateField(label=_("Data del valore iniziale"), widget=DateInput)
+    target = forms.DecimalField(label=_("Target"), max_digits=16, decimal_places=4)
+    target_date = forms.DateField(label=_("Data del target"), widget=DateInput)
+    direction = forms.ChoiceField(label=_("Il valore deve"), choices=Direction.choices)
+
+    def clean(self):
+        data = super().clean()
+        baseline, target, direction = data.get("baseline"), data.get("target"), data.get("direction")
+        if None in (baseline, target) or not direction:
+            return data
+        beyond = target > baseline if direction == Direction.UP else target < baseline
+        if not beyond:
+            self.add_error(
+                "target", _("Il target deve essere oltre il valore iniziale nella direzione scelta.")
+            )
         return data
