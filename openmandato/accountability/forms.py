@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmandato.accountability.models import ActKind, EvidenceKind, ProgressUpdate
 from openmandato.accountability.services import EvidenceInput
+from openmandato.programs.models import Area, Municipality, Section
 from openmandato.programs.status import Status, check_status_progress
 
 
@@ -137,3 +139,63 @@ class PasswordResetRequestForm(BootstrapFields, PasswordResetForm):
 
 class NewPasswordForm(BootstrapFields, SetPasswordForm):
     pass
+
+
+class MyActionsFilter(StyledForm):
+    """The filters of "Le mie azioni"; areas and sections are offered once a municipality is chosen
+    (or when the user works for only one), so the page's cost never depends on the whole country."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Comune"), required=False, queryset=None, empty_label=_("Tutti i comuni")
+    )
+    area = forms.ModelChoiceField(
+        label=_("Area"), required=False, queryset=None, empty_label=_("Tutte le aree")
+    )
+    section = forms.ModelChoiceField(
+        label=_("Sezione"), required=False, queryset=None, empty_label=_("Tutte le sezioni")
+    )
+    status = forms.ChoiceField(
+        label=_("Stato"), required=False, choices=[("", _("Tutti gli stati")), *Status.choices]
+    )
+    since = forms.DateField(label=_("Non aggiornate dal"), required=False, widget=DateInput)
+    q = forms.CharField(label=_("Cerca"), required=False, max_length=100)
+
+    def __init__(self, data, *, municipalities):
+        super().__init__(data)
+        municipalities = list(municipalities)
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            pk__in=[m.pk for m in municipalities]
+        )
+        self.fields["municipality"].choices = [("", _("Tutti i comuni"))] + [
+            (m.pk, m.name) for m in municipalities
+        ]
+        chosen = self.data.get("municipality", "")
+        if not chosen and len(municipalities) == 1:
+            chosen = str(municipalities[0].pk)
+        scope = next((m for m in municipalities if str(m.pk) == chosen), None)
+        self.scope = scope
+        self.fields["area"].queryset = (
+            Area.objects.filter(municipality=scope) if scope else Area.objects.none()
+        )
+        self.fields["section"].queryset = (
+            Section.objects.filter(mandate__municipality=scope).order_by("mandate_id", "path", "position")
+            if scope
+            else Section.objects.none()
+        )
+
+    def apply(self, actions):
+        data = self.cleaned_data
+        if data.get("municipality"):
+            actions = actions.filter(mandate__municipality=data["municipality"])
+        if data.get("area"):
+            actions = actions.filter(areas=data["area"])
+        if data.get("section"):
+            actions = actions.filter(section=data["section"])
+        if data.get("status"):
+            actions = actions.filter(status=data["status"])
+        if data.get("since"):
+            actions = actions.filter(Q(last_update__lt=data["since"]) | Q(last_update__isnull=True))
+        query = (data.get("q") or "").strip()
+        if query:
+            actions = actions.filter(Q(title__icontains=query) | Q(text__icontains=query) | Q(code=query))
+        return actions

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openmandato.accountability.forms import MeasurementForm, ProgressUpdateForm
+from openmandato.accountability.forms import MeasurementForm, MyActionsFilter, ProgressUpdateForm
 from openmandato.accountability.models import AuditEntry, Indicator
 from openmandato.accountability.permissions import (
     administered_municipalities,
@@ -50,14 +50,14 @@ def my_actions(request):
         actions = actions.filter(overdue)
     elif show == "stale":
         actions = actions.filter(stale)
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        actions = actions.filter(Q(title__icontains=query) | Q(text__icontains=query) | Q(code=query))
+    filters = MyActionsFilter(request.GET, municipalities=staff_municipalities(request.user).order_by("name"))
+    if filters.is_valid():
+        actions = filters.apply(actions)
     page = Paginator(actions, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "show": show,
-        "query": query,
+        "filters": filters,
         "overdue_count": mine.filter(overdue).count(),
         "stale_count": mine.filter(stale).count(),
         "stale_days": settings.STALE_AFTER_DAYS,
