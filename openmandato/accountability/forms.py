@@ -32,6 +32,30 @@ class StyledForm(forms.Form):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+MAX_DOCUMENTS = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data]
+        files = [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+        if len(files) > MAX_DOCUMENTS:
+            raise forms.ValidationError(
+                _("Al massimo %(n)d documenti per aggiornamento.") % {"n": MAX_DOCUMENTS}, code="too_many"
+            )
+        return files
+
+
 class UpdateChoiceField(forms.ModelChoiceField):
     """Updates told apart by date, status, progress and the start of their note."""
 
@@ -71,7 +95,11 @@ class ProgressUpdateForm(StyledForm):
             "I link all'albo pretorio scadono dopo 15 giorni: meglio quello in amministrazione trasparente."
         ),
     )
-    document = forms.FileField(label=_("Documento (PDF, immagine, documento d'ufficio)"), required=False)
+    document = MultipleFileField(
+        label=_("Documenti (PDF, immagini, documenti d'ufficio)"),
+        required=False,
+        help_text=_("Puoi allegare fino a 5 file."),
+    )
     link_url = forms.URLField(label=_("Altro link"), required=False, assume_scheme="https")
     link_title = forms.CharField(label=_("Titolo del link"), required=False, max_length=200)
     based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -107,8 +135,8 @@ class ProgressUpdateForm(StyledForm):
                     url=data["act_url"] or "",
                 )
             )
-        if data.get("document"):
-            items.append(EvidenceInput(kind=EvidenceKind.DOCUMENT, upload=data["document"]))
+        for upload in data.get("document") or []:
+            items.append(EvidenceInput(kind=EvidenceKind.DOCUMENT, upload=upload))
         if data.get("link_url"):
             items.append(
                 EvidenceInput(kind=EvidenceKind.LINK, url=data["link_url"], title=data.get("link_title", ""))

@@ -114,8 +114,11 @@ def test_staff_post_an_update_with_a_pdf_and_an_act_then_see_it_public(open_page
     page.get_by_label("Tipo di atto").select_option("delibera_giunta")
     page.get_by_label("Numero dell'atto").fill("42/2025")
     page.get_by_label("Data dell'atto").fill(today)
-    page.get_by_label("Documento (PDF, immagine, documento d'ufficio)").set_input_files(
-        {"name": "verbale-piantumazione.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    page.get_by_label("Documenti (PDF, immagini, documenti d'ufficio)").set_input_files(
+        [
+            {"name": "verbale-piantumazione.pdf", "mimeType": "application/pdf", "buffer": PDF},
+            {"name": "planimetria.pdf", "mimeType": "application/pdf", "buffer": PDF},
+        ]
     )
     page.get_by_role("button", name="Registra l'aggiornamento").click()
     page.wait_for_load_state()
@@ -123,13 +126,14 @@ def test_staff_post_an_update_with_a_pdf_and_an_act_then_see_it_public(open_page
     assert "Parzialmente realizzata" in page.locator("main").inner_text()
     update = ProgressUpdate.objects.get()
     entry_hash = update.ledger_entry.hash
-    document = Evidence.objects.get(kind="document")
+    document = Evidence.objects.get(kind="document", original_name="verbale-piantumazione.pdf")
+    assert Evidence.objects.filter(update=update, kind="document").count() == 2
     # The public page shows the claim with its sources and the ledger hash.
     page.get_by_role("link", name="pagina pubblica").click()
     page.wait_for_url(f"**/borgo-verde/actions/{action.pk}/")
     main = page.locator("main").inner_text()
     assert "Delibera di Giunta n. 42/2025" in main
-    assert "verbale-piantumazione.pdf" in main
+    assert "verbale-piantumazione.pdf" in main and "planimetria.pdf" in main
     assert entry_hash in main
     assert "600" in main
     pdf = page.request.get(page.base + f"/borgo-verde/evidence/{document.pk}/")
