@@ -244,3 +244,30 @@ def test_a_superuser_creates_a_comune_whose_staff_invite_each_other(open_page, s
     shot(manager_page, "staff-invitations-phone", tmp_path)
     admin_page.goto(admin_page.base + "/backoffice/staff/")
     shot(admin_page, "staff-invitations-desktop", tmp_path)
+
+
+def test_the_password_reset_pages_pass_axe_on_a_phone(open_page, smtp_server, tmp_path):
+    user = get_user_model().objects.create_user("anna", "anna@example.org", "Vecchia-Password-1!")
+    page = open_page(PHONE)
+    page.goto(page.base + "/accounts/login/")
+    page.get_by_role("link", name="Password dimenticata?").click()
+    page.wait_for_url("**/accounts/password-reset/")
+    assert axe_violations(page) == []
+    page.get_by_label("Email").fill("anna@example.org")
+    page.get_by_role("button", name="Invia il link").click()
+    page.wait_for_url("**/accounts/password-reset/sent/")
+    assert page.locator("h1").inner_text() == "Controlla la posta"
+    assert axe_violations(page) == []
+    page.goto(smtp_server.link())
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Scegli una nuova password"
+    assert axe_violations(page) == []
+    page.locator("#id_new_password1").fill("Nuova-Password-2025!")
+    page.locator("#id_new_password2").fill("Nuova-Password-2025!")
+    page.get_by_role("button", name="Salva la password").click()
+    page.wait_for_url("**/accounts/reset/done/")
+    assert axe_violations(page) == []
+    user.refresh_from_db()
+    assert user.check_password("Nuova-Password-2025!")
+    assert fits_the_screen(page)
+    shot(page, "password-reset-phone", tmp_path)
