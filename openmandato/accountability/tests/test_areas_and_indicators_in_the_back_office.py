@@ -140,3 +140,17 @@ def test_an_area_manager_cannot_add_indicators_to_other_areas(world):
     )
     assert response.status_code == 403
     assert not Indicator.objects.exists()
+
+
+def test_hostile_area_names_are_escaped_or_refused(world):
+    client = client_for(world, "admin")
+    client.post(
+        "/backoffice/areas/", {"municipality": world.municipality.pk, "name": "<script>alert(1)</script>"}
+    )
+    body = client.get("/backoffice/areas/").content.decode()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    response = client.post(
+        "/backoffice/areas/", {"municipality": world.municipality.pk, "name": "Ufficio\x00"}
+    )
+    assert response.status_code == 200
+    assert not Area.objects.filter(name__startswith="Ufficio").exists()
