@@ -41,6 +41,7 @@ run: install system-libs ## migrate, load the demo and serve http://$(HOST)
 	$(BIN)/openmandato migrate --noinput
 	$(BIN)/openmandato load_demo
 	@echo "Serving OpenMandato on http://$(HOST)/ (Ctrl+C to stop)"
+	@echo "Your own superuser (to add a comune and invite its administrator): $(BIN)/openmandato createsuperuser"
 	DEBUG=$${DEBUG:-true} $(BIN)/openmandato runserver $(HOST)
 
 test: install-dev system-deps lint test-sqlite test-postgres ## the whole suite, on SQLite and on PostgreSQL

@@ -7,6 +7,7 @@ ALLOWED_HOSTS  default: localhost only (comma-separated list)
 OPENMANDATO_VAR_DIR  where local state lives (default: var/ beside the package)
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -113,6 +114,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:my_actions"
 LOGOUT_REDIRECT_URL = "portal:home"
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
+
+# E-mail (password reset, staff invitations). Without EMAIL_HOST a development server prints them.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and "EMAIL_HOST" not in os.environ
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenMandato <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_DAYS", 3) * 24 * 3600  # reset and invitation links
 API_RATE_ANON = env_str("API_RATE_ANON", "120/m")
 API_RATE_TOKEN = env_str("API_RATE_TOKEN", "600/m")
 CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")}}

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from openmandato.accountability.forms import LoginForm
+from openmandato.accountability.forms import LoginForm, NewPasswordForm, PasswordResetRequestForm
+from openmandato.accountability.staff_views import InvitationAcceptView
 from openmandato.api.api import api
 from openmandato.portal import views as portal_views
 
@@ -11,6 +12,29 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        InvitationAcceptView.as_view(form_class=NewPasswordForm),
+        name="invitation_accept",
+    ),
     path("backoffice/", include("openmandato.accountability.urls")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("api/v1/", api.urls),

@@ -271,3 +271,18 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.verb} {self.object_repr}"
+
+    def verb_label(self) -> str:
+        from openmandato.accountability.audit_display import VERBS
+
+        return str(VERBS.get(self.verb, self.verb))
+
+    def model_label(self) -> str:
+        from openmandato.accountability.audit_display import model_label
+
+        return model_label(self.model)
+
+    def changes(self):
+        from openmandato.accountability.audit_display import describe
+
+        return describe(self)

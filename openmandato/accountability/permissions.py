@@ -90,3 +90,25 @@ def updatable_actions(user) -> QuerySet[Action]:
         municipality_id=F("membership__municipality_id"),
     ).values("pk")
     return actions.filter(Q(mandate__municipality_id__in=admin_of) | Q(areas__in=managed)).distinct()
+
+
+def administered_municipalities(user) -> QuerySet[Municipality]:
+    """Where this user may invite colleagues and manage staff."""
+    if is_superuser(user):
+        return Municipality.objects.all()
+    if not user or not user.is_authenticated:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        memberships__user=user, memberships__role=Role.ADMINISTRATOR
+    ).distinct()
+
+
+def program_municipalities(user) -> QuerySet[Municipality]:
+    """Where this user may edit the program: areas, assignments."""
+    if is_superuser(user):
+        return Municipality.objects.all()
+    if not user or not user.is_authenticated:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        memberships__user=user, memberships__role__in=[Role.ADMINISTRATOR, Role.EDITOR]
+    ).distinct()

@@ -157,7 +157,8 @@ def _validate(action, status, progress, date, evidence, corrects, from_indicator
 def _validate_evidence(item: EvidenceInput) -> None:
     if item.kind not in EvidenceKind.values:
         raise ValidationError(_("Tipo di fonte non valido."), code="evidence")
-    if item.kind in (EvidenceKind.ACT, EvidenceKind.LINK):
+    # An act is identified by kind, number and date; its link (albo pretorio links expire) is optional.
+    if item.kind == EvidenceKind.LINK or (item.kind == EvidenceKind.ACT and item.url):
         try:
             URLValidator(schemes=["http", "https"])(item.url)
         except ValidationError:

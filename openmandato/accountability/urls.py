@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openmandato.accountability import views
+from openmandato.accountability import program_views, staff_views, views
 from openmandato.importer import views as import_views
 
 app_name = "backoffice"
@@ -9,6 +9,11 @@ urlpatterns = [
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("indicators/<int:pk>/measurements/", views.measurement_add, name="measurement_add"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("staff/", staff_views.staff, name="staff"),
+    path("areas/", program_views.areas, name="areas"),
+    path("areas/<int:pk>/", program_views.area_actions, name="area_actions"),
+    path("areas/<int:pk>/assign/", program_views.area_assign, name="area_assign"),
+    path("actions/<int:pk>/indicators/", views.indicator_add, name="indicator_add"),
     path("import/", import_views.upload, name="import_upload"),
     path("import/<str:token>/", import_views.preview, name="import_preview"),
 ]

@@ -13,14 +13,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openmandato.accountability.forms import MeasurementForm, ProgressUpdateForm
+from openmandato.accountability.forms import MeasurementForm, MyActionsFilter, ProgressUpdateForm
 from openmandato.accountability.models import AuditEntry, Indicator
-from openmandato.accountability.permissions import can_update_action, staff_municipalities, updatable_actions
-from openmandato.accountability.services import add_measurement, current_update, record_progress
+from openmandato.accountability.permissions import (
+    administered_municipalities,
+    can_update_action,
+    program_municipalities,
+    staff_municipalities,
+    updatable_actions,
+)
+from openmandato.accountability.services import (
+    add_indicator,
+    add_measurement,
+    current_update,
+    record_progress,
+)
+from openmandato.accountability.staff_forms import IndicatorForm
 from openmandato.programs.models import Action
-from openmandato.programs.status import Status
+from openmandato.programs.status import FINISHED, Status
 
-OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
+OPEN_STATUSES = [status for status in Status if status not in FINISHED]
 
 
 @login_required
@@ -38,19 +50,22 @@ def my_actions(request):
         actions = actions.filter(overdue)
     elif show == "stale":
         actions = actions.filter(stale)
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        actions = actions.filter(Q(title__icontains=query) | Q(text__icontains=query) | Q(code=query))
+    filters = MyActionsFilter(request.GET, municipalities=staff_municipalities(request.user).order_by("name"))
+    if filters.is_valid():
+        actions = filters.apply(actions)
     page = Paginator(actions, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "show": show,
-        "query": query,
+        "filters": filters,
         "overdue_count": mine.filter(overdue).count(),
         "stale_count": mine.filter(stale).count(),
         "stale_days": settings.STALE_AFTER_DAYS,
         "today": today,
         "stale_before": stale_before,
+        "finished": FINISHED,
+        "can_invite": administered_municipalities(request.user).exists(),
+        "can_edit_areas": program_municipalities(request.user).exists(),
     }
     return render(request, "backoffice/my_actions.html", context)
 
@@ -63,7 +78,7 @@ def _updatable_action(request, pk) -> Action:
 
 
 @login_required
-def action_update(request, pk):
+def action_update(request, pk, indicator_form=None):
     action = _updatable_action(request, pk)
     latest = current_update(action)
     if request.method == "POST":
@@ -104,8 +119,26 @@ def action_update(request, pk):
         .order_by("-date", "-created_at"),
         "indicators": action.indicators.prefetch_related("measurements"),
         "measurement_form": MeasurementForm(),
+        "indicator_form": indicator_form or IndicatorForm(),
     }
     return render(request, "backoffice/action_update.html", context)
+
+
+@login_required
+@require_POST
+def indicator_add(request, pk):
+    action = _updatable_action(request, pk)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        try:
+            indicator = add_indicator(action, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Indicatore «%(name)s» aggiunto.") % {"name": indicator.name})
+            return redirect("backoffice:action_update", pk=action.pk)
+    request.method = "GET"  # show the update page again, with this form's errors
+    return action_update(request, pk, indicator_form=form)
 
 
 @login_required

@@ -127,7 +127,7 @@ class ActIn(Schema):
     act_kind: Literal["delibera_giunta", "delibera_consiglio", "determina", "decreto"]
     act_number: str = Field(..., min_length=1, max_length=30)
     act_date: datetime.date
-    url: str = Field(..., max_length=500)
+    url: str = Field("", max_length=500, description="optional: albo pretorio links expire after 15 days")
 
 
 class LinkIn(Schema):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 from openmandato.accountability.audit import record_audit, snapshot
 from openmandato.accountability.permissions import can_edit_program, staff_municipalities
@@ -19,8 +23,43 @@ SCOPED_CHOICES = {
 }
 
 
+# Django's Italian admin messages assume a masculine noun starting with a consonant ("Il azione ... è
+# stato aggiunto"). These models are feminine; names starting with a vowel take "L'".
+FEMININE_MODELS = {"area", "section", "action", "measurement", "evidence"}
+_SAVED = re.compile(
+    r'^Il (?P<name>.+?) "(?P<obj>.*)" è stato (?P<verb>aggiunto|modificato) con successo\.(?P<rest>.*)$', re.S
+)
+_DELETED = re.compile(r'^(?P<name>.+?) "(?P<obj>.*)" cancellato correttamente\.$', re.S)
+
+
+def italian_admin_message(message: str, verbose_name: str, feminine: bool) -> str:
+    """Rewrite Django's Italian add/change/delete confirmations with the right article and agreement."""
+    text = str(message)
+    name = str(verbose_name)
+    article = "L'" if name[:1].lower() in "aeiou" else ("La " if feminine else "Il ")
+    end = "a" if feminine else "o"
+    saved, deleted = _SAVED.match(text), _DELETED.match(text)
+    if saved and saved["name"] == name:
+        verb = saved["verb"][:-1] + end
+        rest = saved["rest"].replace("modificarlo", "modificarla" if feminine else "modificarlo")
+        if feminine:
+            rest = rest.replace(f"un altro {name}", f"un'altra {name}")
+        result = f"{article}{name} «{saved['obj']}» è stat{end} {verb} con successo.{rest}"
+    elif deleted and deleted["name"].lower() == name.lower():
+        result = f"{article}{name} «{deleted['obj']}» è stat{end} eliminat{end}."
+    else:
+        return message
+    return mark_safe(result) if isinstance(message, SafeData) else result  # noqa: S308 - parts already escaped
+
+
 class ScopedAdmin(admin.ModelAdmin):
     municipality_path = "municipality"  # ORM path from the model to its Municipality
+
+    def message_user(self, request, message, *args, **kwargs):
+        if get_language() == "it":
+            feminine = self.model._meta.model_name in FEMININE_MODELS
+            message = italian_admin_message(message, self.model._meta.verbose_name, feminine)
+        return super().message_user(request, message, *args, **kwargs)
 
     def municipality_id_of(self, obj: Model) -> int | None:
         target = obj

@@ -15,6 +15,9 @@ class Status(models.TextChoices):
     ABANDONED = "abandoned", gettext_lazy("Abbandonata")
 
 
+FINISHED = frozenset({Status.DONE, Status.ABANDONED})  # nothing more to report: never "da aggiornare"
+
+
 def check_status_progress(status: str, progress: int) -> None:
     """One rule for every surface (back-office, API, spreadsheet): "Realizzata" is exactly 100 %,
     100 % is only "Realizzata", and "Non avviata" is 0 %. Raises a one-line ValidationError."""

@@ -1,4 +1,8 @@
 import datetime
+import email
+import email.policy
+import re
+import socket
 from dataclasses import dataclass
 
 import pytest
@@ -67,3 +71,44 @@ def world(db):
     Membership.objects.create(user=users["editor"], municipality=municipality, role=Role.EDITOR)
     Membership.objects.create(user=users["admin"], municipality=municipality, role=Role.ADMINISTRATOR)
     return World(municipality, mandate, area_a, area_b, action_a, action_b, other, users)
+
+
+class Mailbox:
+    """Messages received by a real SMTP server (aiosmtpd) listening on a free local port."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def body(self, index: int = -1) -> str:
+        return self.messages[index].get_body(preferencelist=("plain",)).get_content()
+
+    def link(self, index: int = -1) -> str:
+        return re.search(r"https?://\S+", self.body(index)).group(0)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Start a real SMTP server and point Django's SMTP backend at it."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield mailbox
+    controller.stop()
