@@ -9,3 +9,4 @@ def programs(db, valenza_path, cremona_path):
 
 
 from openmandato.accountability.tests.conftest import world  # noqa: E402, F401 - shared fixture
+from openmandato.portal.tests.test_browser import browser, page  # noqa: E402, F401 - browser fixtures
