@@ -160,9 +160,11 @@ def list_actions(request, filters: Query[ActionFilters]):
     if filters.q:
         matching = search_actions(public_actions(), filters.q[:200]).values("pk")
         actions = actions.filter(pk__in=matching)
-    rows, next_cursor = serialize.page_by_id(
-        serialize.actions_queryset(actions), filters.cursor, filters.limit
+    # One comune's (or mandate's) actions come in the program's order; across comuni, by id.
+    paginate = (
+        serialize.page_in_program_order if filters.municipality or filters.mandate else serialize.page_by_id
     )
+    rows, next_cursor = paginate(serialize.actions_queryset(actions), filters.cursor, filters.limit)
     return {"items": serialize.action_rows(rows), "next_cursor": next_cursor}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from openmandato.accountability.models import Evidence, ProgressUpdate
 from openmandato.programs.models import Action, Area, Section
@@ -38,6 +38,32 @@ def page_by_id(queryset: QuerySet, cursor: str | None, limit: int) -> tuple[list
     rows = list(queryset.filter(pk__gt=decode_cursor(cursor)).order_by("pk")[: limit + 1])
     next_cursor = encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def page_in_program_order(queryset: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    """Keyset pages of one mandate's actions in the program's order (tree_order, then id)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    order, pk = _decode_order_cursor(cursor)
+    after = Q(tree_order__gt=order) | Q(tree_order=order, pk__gt=pk)
+    rows = list(queryset.filter(after).order_by("tree_order", "pk")[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    token = base64.urlsafe_b64encode(f"order:{last.tree_order}.{last.pk}".encode()).decode()
+    return rows[:limit], token
+
+
+def _decode_order_cursor(cursor: str | None) -> tuple[int, int]:
+    if not cursor:
+        return -1, 0
+    try:
+        kind, _sep, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        order, _dot, pk = value.partition(".")
+        if kind != "order" or not order.isdigit() or not pk.isdigit() or len(value) > 40:
+            raise ValueError(cursor)
+        return int(order), int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise BadCursor("invalid cursor") from error
 
 
 def actions_queryset(queryset: QuerySet) -> QuerySet:

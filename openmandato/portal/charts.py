@@ -44,25 +44,30 @@ def progress_bars(items: list[tuple[str, float | None]]) -> dict:
 
 
 def indicator_line(indicator, measurements) -> dict | None:
-    """Measurements over time against the baseline and target lines."""
+    """Measurements over time against the baseline and target lines, with value and date axes."""
     if not measurements:
         return None
-    width, height, pad = 520, 200, 40
+    width, height = 560, 240
+    left, right, top, bottom = 64, 24, 16, 40
     points = [(indicator.baseline_date, indicator.baseline)] + [(m.date, m.value) for m in measurements]
     dates = [p[0] for p in points] + [indicator.target_date]
-    values = [Decimal(v) for _d, v in points] + [indicator.target]
+    values = [Decimal(v) for _d, v in points] + [Decimal(indicator.target)]
     start, end = min(dates), max(dates)
     low, high = min(values), max(values)
+    if low > 0 and low < (high - low):
+        low = Decimal(0)  # start the axis at zero when that does not squash the line
     span_days = max((end - start).days, 1)
     span_values = (high - low) or Decimal(1)
 
     def x(day):
-        return round(pad + (day - start).days / span_days * (width - 2 * pad), 1)
+        return round(left + (day - start).days / span_days * (width - left - right), 1)
 
     def y(value):
-        return round(height - pad - float((Decimal(value) - low) / span_values) * (height - 2 * pad), 1)
+        share = float((Decimal(value) - low) / span_values)
+        return round(height - bottom - share * (height - top - bottom), 1)
 
     path = [{"x": x(m.date), "y": y(m.value), "date": m.date, "value": m.value} for m in measurements]
+    y_ticks = [{"y": y(low + span_values * i / 4), "value": low + span_values * i / 4} for i in range(5)]
     return {
         "width": width,
         "height": height,
@@ -70,6 +75,20 @@ def indicator_line(indicator, measurements) -> dict | None:
         "polyline": " ".join(f"{p['x']},{p['y']}" for p in path),
         "baseline_y": y(indicator.baseline),
         "target_y": y(indicator.target),
-        "x0": pad,
-        "x1": width - pad,
+        "x0": left,
+        "x1": width - right,
+        "y0": height - bottom,
+        "y1": top,
+        "y_ticks": y_ticks,
+        "x_ticks": _date_ticks(start, end, x),
     }
+
+
+def _date_ticks(start, end, x) -> list[dict]:
+    """Year marks for spans over two years, otherwise the first and last date (labelled in the template)."""
+    import datetime
+
+    if (end - start).days >= 730:
+        years = range(start.year + (start.month > 1 or start.day > 1), end.year + 1)
+        return [{"x": x(datetime.date(year, 1, 1)), "label": str(year)} for year in years]
+    return [{"x": x(day), "label": day.strftime("%d/%m/%Y")} for day in sorted({start, end})]

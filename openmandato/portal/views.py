@@ -11,7 +11,7 @@ from openmandato.accountability import ledger
 from openmandato.accountability.models import Evidence
 from openmandato.accountability.permissions import can_see_staff_pages
 from openmandato.accountability.uploads import INLINE_TYPES
-from openmandato.portal import services
+from openmandato.portal import embeds, services
 from openmandato.portal.caching import cacheable
 from openmandato.portal.search import search_actions
 from openmandato.programs.models import Action, Area, Municipality
@@ -58,6 +58,8 @@ def municipality(request, slug):
     context = _context(municipality, mandate)
     if mandate:
         context.update(services.dashboard(mandate))
+        if mandate.is_published:
+            context["embed"] = embeds.snippet(embeds.municipality_widget(request, municipality))
     return render(request, "portal/municipality.html", context)
 
 
@@ -74,9 +76,11 @@ def section(request, slug, pk):
 def action(request, slug, pk):
     municipality, mandate = _municipality_and_mandate(request, slug)
     action = get_object_or_404(Action.objects.select_related("section", "parent"), pk=pk, mandate=mandate)
-    return render(
-        request, "portal/action.html", _context(municipality, mandate, **services.action_detail(action))
-    )
+    action.mandate = mandate
+    context = _context(municipality, mandate, **services.action_detail(action))
+    if mandate.is_published and action.archived_at is None:
+        context["embed"] = embeds.snippet(embeds.action_widget(request, action))
+    return render(request, "portal/action.html", context)
 
 
 @cacheable
@@ -212,3 +216,33 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def municipality_logo(request, slug):
+    """The comune's stemma, served with the type its checked suffix implies and never sniffed."""
+    from openmandato.programs.logos import logo_content_type
+
+    municipality = get_object_or_404(Municipality, slug=slug)
+    if not municipality.logo:
+        raise Http404
+    try:
+        handle = municipality.logo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=logo_content_type(municipality.logo.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@cacheable
+def privacy(request, slug):
+    municipality, mandate = _municipality_and_mandate(request, slug, required=False)
+    return render(request, "portal/privacy.html", _context(municipality, mandate))
+
+
+@cacheable
+def legal_notes(request, slug):
+    municipality, mandate = _municipality_and_mandate(request, slug, required=False)
+    return render(request, "portal/legal_notes.html", _context(municipality, mandate))

@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from openmandato.programs.logos import logo_upload_to, validate_logo
 from openmandato.programs.status import Status
 from openmandato.programs.textsearch import document_terms
 
 TITLE_MAX_LENGTH = 160
+HEADING_MAX_LENGTH = 90
 # Top-level URL paths that a municipality's slug must not shadow.
 RESERVED_SLUGS = frozenset(
     {
@@ -28,6 +30,7 @@ RESERVED_SLUGS = frozenset(
         "lang",
         "open-data",
         "catalog.jsonld",
+        "oembed",
     }
 )
 
@@ -50,6 +53,44 @@ class Municipality(models.Model):
         max_length=6,
         blank=True,
         validators=[RegexValidator(r"^\d{6}$", _("Il codice ISTAT ha sei cifre."))],
+    )
+    # The comune's identity and the pages a public body's site must have (shown in header and footer).
+    logo = models.FileField(
+        _("stemma o logo"),
+        upload_to=logo_upload_to,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG o WebP, al massimo 512 KB e 2000 × 2000 pixel."),
+    )
+    website = models.URLField(_("sito istituzionale"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    pec = models.EmailField(_("PEC"), blank=True)
+    phone = models.CharField(
+        _("telefono"),
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9 ./()-]{4,30}$", _("Inserire un numero di telefono."))],
+    )
+    privacy_notice = models.TextField(
+        _("informativa privacy"),
+        blank=True,
+        help_text=_("Testo semplice; se vuoto, il sito mostra un'informativa generica."),
+    )
+    legal_notes = models.TextField(
+        _("note legali"),
+        blank=True,
+        help_text=_("Testo semplice; se vuoto, il sito mostra note legali generiche."),
+    )
+    accessibility_statement_url = models.URLField(
+        _("dichiarazione di accessibilità"),
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^https://form\.agid\.gov\.it/",
+                _("La dichiarazione di accessibilità si pubblica su https://form.agid.gov.it/."),
+            )
+        ],
+        help_text=_("L'indirizzo della dichiarazione pubblicata su form.agid.gov.it."),
     )
 
     class Meta:
@@ -352,3 +393,20 @@ class Action(models.Model):
     @property
     def status_label(self) -> str:
         return Status(self.status).label
+
+    @property
+    def heading(self) -> str:
+        """A short title for headings and shared links: the first clause, cut at a word within 90 characters.
+
+        Imported titles are often the whole sentence of the program cut at 160 characters; the full text
+        stays on the page below the heading.
+        """
+        title = " ".join(self.title.split())
+        if len(title) <= HEADING_MAX_LENGTH and not title.endswith(("…", "...")):
+            return title
+        for mark in (": ", "; ", " – ", " — ", ". "):
+            cut = title.find(mark, 30, HEADING_MAX_LENGTH)
+            if cut != -1:
+                return title[:cut].rstrip(" .,;:")
+        cut = title.rfind(" ", 0, HEADING_MAX_LENGTH - 1)
+        return title[: cut if cut > 30 else HEADING_MAX_LENGTH - 1].rstrip(" .,;:–—-") + "…"

@@ -71,9 +71,15 @@ def test_cremona_section_pages_show_objectives_areas_and_child_actions(client, p
     assert "POLO DI SVILUPPO" in chapter and "PIANO LOCALE GIOVANI" in chapter
 
 
-def test_unknown_municipality_is_a_404_in_the_site_style(client, programs):
+def test_unknown_municipality_is_a_404_in_the_site_style(client, programs, settings):
+    settings.DEBUG = False
     response = client.get("/atlantide/")
     assert response.status_code == 404
+    body = response.content.decode()
+    assert "<h1>Pagina non trovata</h1>" in body
+    assert "bootstrap-italia" in body.split("</head>")[0]
+    assert 'class="it-header-wrapper' in body and "<footer" in body
+    assert '<a class="btn btn-primary" href="/">Torna all\'elenco dei comuni</a>' in body
 
 
 def test_user_text_is_escaped(client):
@@ -145,7 +151,16 @@ def test_query_count_does_not_grow_with_the_number_of_actions(client):
     assert count_queries(client, f"/{small.slug}/areas/{small_area}/") == count_queries(
         client, f"/{large.slug}/areas/{large_area}/"
     )
-    assert count_queries(client, "/") == count_queries(client, "/")
+
+
+def test_the_home_page_query_count_does_not_grow_with_the_number_of_municipalities(client):
+    build_mandate("Primo", 5)
+    one = count_queries(client, "/")
+    for name in ["Secondo", "Terzo", "Quarto"]:
+        build_mandate(name, 30)
+    body = client.get("/").content.decode()
+    assert all(f'href="/{slug}/"' in body for slug in ["primo", "secondo", "terzo", "quarto"])
+    assert count_queries(client, "/") == one
 
 
 def test_italian_is_the_default_whatever_the_browser_asks(client, programs):

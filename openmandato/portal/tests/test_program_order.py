@@ -108,3 +108,21 @@ def test_moving_a_section_renumbers_the_order(client, program):
         "Prima-b 1",
         "Prima-b 2",
     ]
+
+
+def test_the_api_lists_a_comunes_actions_in_the_program_order_across_pages(client, program):
+    titles, cursor = [], None
+    for _page in range(10):
+        params = {"municipality": "ordinata", "limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/api/v1/actions", params).json()
+        titles += [item["title"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert titles == expected_titles()
+    by_mandate = client.get("/api/v1/actions", {"mandate": program.pk, "limit": 100}).json()
+    assert [item["title"] for item in by_mandate["items"]] == expected_titles()
+    assert (
+        client.get("/api/v1/actions", {"municipality": "ordinata", "cursor": "b3JkZXI6eC55"}).status_code
+        == 400
+    )

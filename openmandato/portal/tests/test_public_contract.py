@@ -1,6 +1,7 @@
 """URLs, feeds, health, caching and robustness of the public pages."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own feed in a test
 
 import pytest
@@ -85,25 +86,27 @@ def test_a_repeat_visit_is_a_304(client, programs):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "count", "rows"),
     [
-        "page=abc",
-        "page=-5",
-        "page=999999",
-        "status=bogus&status=done",
-        "section=xyz",
-        "section=99999999999999999999999",
-        "area=-1",
-        "sort=DROP",
-        "overdue=maybe",
-        "q=%22%22%22",
-        "q=" + "x" * 5000,
+        ("page=abc", 84, 25),  # not a number: the first page
+        ("page=-5", 84, 9),  # out of range: the last page (84 = 3 × 25 + 9)
+        ("page=999999", 84, 9),
+        ("status=bogus&status=done", 0, 0),  # the bad value is dropped, the good one kept
+        ("section=xyz", 84, 25),
+        ("section=99999999999999999999999", 84, 25),
+        ("area=-1", 84, 25),
+        ("sort=DROP", 84, 25),
+        ("overdue=maybe", 84, 25),
+        ("q=%22%22%22", 0, 0),  # no searchable word: nothing matches
+        ("q=" + "x" * 5000, 0, 0),
     ],
 )
-def test_a_bad_query_string_never_breaks_the_action_list(client, programs, query):
+def test_a_bad_query_string_never_breaks_the_action_list(client, programs, query, count, rows):
     response = client.get(f"/valenza/actions/?{query}")
     assert response.status_code == 200
-    assert "azion" in response.content.decode()
+    results = response.content.decode().split('id="results"', 1)[1]
+    assert re.search(r"<p>(\d+) azion[ei]</p>", results).group(1) == str(count)
+    assert results.split("</table>")[0].count('href="/valenza/actions/') == rows
 
 
 def test_action_list_filters_sorts_and_keeps_state_in_the_url(client, programs):
