@@ -1,7 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
 from openmandato.accountability import views
-from openmandato.importer import views as import_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,6 +8,5 @@ urlpatterns = [
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("indicators/<int:pk>/measurements/", views.measurement_add, name="measurement_add"),
     path("audit/", views.audit_log, name="audit_log"),
-    path("import/", import_views.upload, name="import_upload"),
-    path("import/<str:token>/", import_views.preview, name="import_preview"),
+    path("import/", include("openmandato.importer.urls")),
 ]
