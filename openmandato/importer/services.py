@@ -278,7 +278,7 @@ def start_import(
 def record_edit(program_import, *, user, edit: dict) -> None:
     """Apply one review operation; a rejected one (EditRejected) is not stored."""
     from openmandato.accountability.permissions import can_edit_program, require
-    from openmandato.importer.editing import apply_edit, apply_edits
+    from openmandato.importer.editing import MAX_EDITS, apply_edit, apply_edits
     from openmandato.importer.models import ProgramImport
 
     require(can_edit_program(user, program_import.municipality_id))
@@ -286,6 +286,8 @@ def record_edit(program_import, *, user, edit: dict) -> None:
         locked = ProgramImport.objects.select_for_update().get(pk=program_import.pk)
         if locked.confirmed_at is not None:
             raise ImportRejected(_("Questa importazione è già stata confermata."))
+        if edit.get("op") != "undo" and len(locked.edits) >= MAX_EDITS:
+            raise ImportRejected(_("Troppe modifiche su questa importazione: carica di nuovo il documento."))
         if edit.get("op") == "undo":
             locked.edits = locked.edits[:-1]
         else:
