@@ -182,3 +182,30 @@ def test_staff_import_edit_confirm_publish_and_revise(staff_page):
     page.goto(page.base + "/backoffice/import/")
     problems["upload"] = axe_violations(page)
     assert {key: value for key, value in problems.items() if value} == {}
+
+
+def test_a_doubtful_reading_is_said_plainly_with_the_items_to_check_first(staff_page):
+    from openmandato.importer.models import ProgramImport
+    from openmandato.importer.tests.test_review_editor import sample_tree
+
+    page, _borgo = staff_page
+    upload(page, PROGRAM, "programma.txt")
+    tree = sample_tree()
+    tree["confidence"] = 0.35
+    tree["layout_reason"] = "poche righe numerate, molti paragrafi lunghi"
+    ProgramImport.objects.filter(token=page.url.rstrip("/").rsplit("/", 1)[-1]).update(tree=tree)
+    page.reload()
+    assert page.get_by_role("alert").filter(has_text="Non siamo riusciti a strutturare").count() == 1
+    review = page.locator(".review-list li")
+    assert review.nth(0).inner_text().startswith("Indice")
+    assert "sembra analisi, non un impegno" in review.nth(1).inner_text()
+    swap(page, lambda: review.nth(1).get_by_role("link").click())
+    assert page.locator("#f-title").input_value() == "Punti di forza: il verde"
+    assert page.evaluate("document.activeElement.id") == "f-title"  # straight to the editor
+    page.screenshot(path=str(SHOTS / "doubtful-desktop.png"), full_page=True)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Conferma l'importazione (come bozza)").click()
+    assert page.get_by_role("alert").filter(has_text="conferma di aver controllato le voci").count() == 1
+    page.locator("label[for=acknowledged]").click()  # Bootstrap Italia styles the label
+    page.get_by_role("button", name="Conferma l'importazione (come bozza)").click()
+    page.wait_for_url("**/backoffice/import/mandates/*/")
