@@ -1,7 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
 from openmandato.accountability import program_views, staff_views, views
-from openmandato.importer import views as import_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -14,6 +13,5 @@ urlpatterns = [
     path("areas/<int:pk>/", program_views.area_actions, name="area_actions"),
     path("areas/<int:pk>/assign/", program_views.area_assign, name="area_assign"),
     path("actions/<int:pk>/indicators/", views.indicator_add, name="indicator_add"),
-    path("import/", import_views.upload, name="import_upload"),
-    path("import/<str:token>/", import_views.preview, name="import_preview"),
+    path("import/", include("openmandato.importer.urls")),
 ]

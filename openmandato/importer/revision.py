@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openmandato.accountability import rollup
 from openmandato.accountability.audit import record_audit
@@ -28,6 +30,19 @@ class NewAction:
     parent: NewAction | None
     match: Action | None = None
     children: list[NewAction] = field(default_factory=list)
+    # The staff changed the stored title since the last import (in the preview or the admin) ...
+    title_edited: bool = False
+    # ... and the document now prints another title: the staff choose which one to keep.
+    title_conflict: bool = False
+    keep_title: bool = False
+
+    @property
+    def new_title(self) -> str:
+        return self.match.title if self.match is not None and self.keep_title else self.node.title[:160]
+
+    @property
+    def document_title(self) -> str:
+        return getattr(self.node, "document_title", "") or self.node.title
 
 
 @dataclass
@@ -52,6 +67,40 @@ class Revision:
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.changed or self.removed)
+
+    @property
+    def title_conflicts(self) -> list[NewAction]:
+        return [item for item in self.new if item.title_conflict]
+
+    def summary(self) -> str:
+        """ "3 azioni nuove, 1 modificata, 1 rimossa", in words a staff member reads at a glance."""
+        added, changed, removed = len(self.added), len(self.changed), len(self.removed)
+        return ", ".join(
+            [
+                ngettext("%(n)d azione nuova", "%(n)d azioni nuove", added) % {"n": added},
+                ngettext("%(n)d modificata", "%(n)d modificate", changed) % {"n": changed},
+                ngettext("%(n)d rimossa", "%(n)d rimosse", removed) % {"n": removed},
+            ]
+        )
+
+    def changes(self) -> list[dict]:
+        """Each changed action with its fields old → new."""
+        rows = []
+        for item in self.changed:
+            action = item.match
+            fields = []
+            if (action.code or "") != (item.node.code or ""):
+                fields.append((_("Numero"), action.code or "—", item.node.code or "—"))
+            if action.title != item.new_title:
+                fields.append((_("Titolo"), action.title, item.new_title))
+            if action.text != item.node.text:
+                fields.append((_("Testo"), action.text, item.node.text))
+            if action.section_path_titles != item.path:
+                fields.append((_("Sezione"), " › ".join(action.section_path_titles), " › ".join(item.path)))
+            if not fields:
+                fields.append((_("Posizione"), _("sotto un'altra azione"), _("spostata nel programma")))
+            rows.append({"item": item, "action": action, "fields": fields})
+        return rows
 
     def lines(self) -> list[str]:
         out = [f"+ {' > '.join(i.path)} | {i.node.code or ''} {i.node.title}".rstrip() for i in self.added]
@@ -85,14 +134,23 @@ def _differs(item: NewAction) -> bool:
     expected_parent = item.parent.match.pk if item.parent and item.parent.match else None
     return (
         action.text != item.node.text
-        or action.title != item.node.title
+        or action.title != item.new_title
         or (action.code or "") != (item.node.code or "")
         or action.section_path_titles != item.path
         or (item.parent is not None and action.parent_id != expected_parent)
     )
 
 
-def plan_revision(mandate: Mandate, tree: ProgramTree) -> Revision:
+def plan_revision(
+    mandate: Mandate,
+    tree: ProgramTree,
+    document_titles: dict[str, str] | None = None,
+    choices: dict[str, str] | None = None,
+) -> Revision:
+    """Match the tree's actions with the mandate's. `document_titles` (action pk -> the title the last
+    imported document printed) tells which stored titles the staff edited since; an edited title is
+    kept unless the document changed it too, and then `choices` (pk -> "mine" or "document") decides,
+    keeping the staff's title by default."""
     sections = {s.pk: s for s in mandate.sections.all()}
     existing = list(mandate.actions.active().select_related("section"))
     for action in existing:
@@ -132,13 +190,31 @@ def plan_revision(mandate: Mandate, tree: ProgramTree) -> Revision:
             taken_new.add(index)
             taken_old.add(pk)
     removed = [action for action in existing if action.pk not in taken_old]
+    document_titles, choices = document_titles or {}, choices or {}
+    for item in new:
+        printed = document_titles.get(str(item.match.pk)) if item.match is not None else None
+        if printed is None or item.match.title == printed:
+            continue
+        item.title_edited = True
+        if item.document_title == printed or item.node.title == item.match.title:
+            item.keep_title = True  # the document did not change it: the staff's title stays
+        else:
+            item.title_conflict = True
+            item.keep_title = choices.get(str(item.match.pk), "mine") != "document"
     return Revision(mandate, tree, new, removed)
 
 
 def apply_revision(
     revision: Revision, *, user=None, source_filename: str = "", source_sha256: str = ""
-) -> None:
+) -> dict[str, str]:
+    """Apply the plan in one transaction; return each action's title as the document printed it."""
     mandate = revision.mandate
+    printed: dict[str, str] = {}
+    counts = {
+        "added": len(revision.added),
+        "changed": len(revision.changed),
+        "removed": len(revision.removed),
+    }
     with transaction.atomic(), rollup.deferred():
         Mandate.objects.select_for_update().get(pk=mandate.pk)
         sections = _ensure_sections(mandate, revision.tree.sections)
@@ -149,13 +225,10 @@ def apply_revision(
             action = item.match or Action(section=section)
             before = {"code": action.code, "title": action.title, "text": action.text} if item.match else None
             action.section, action.parent, action.position = section, parent, position
-            action.code, action.title, action.text = (
-                item.node.code or "",
-                item.node.title[:160],
-                item.node.text,
-            )
+            action.code, action.title, action.text = (item.node.code or "", item.new_title, item.node.text)
             action.save()
             item.match = action
+            printed[str(action.pk)] = item.document_title[:160]
             names = item.node.areas or _inherited_areas(revision.tree, item.path)
             if names:
                 action.areas.set(areas_named(mandate.municipality, names, areas))
@@ -177,7 +250,15 @@ def apply_revision(
             Mandate.objects.filter(pk=mandate.pk).update(
                 source_filename=source_filename, source_sha256=source_sha256, imported_at=now
             )
+        record_audit(
+            user,
+            mandate.municipality_id,
+            "revise",
+            mandate,
+            after={"file": source_filename, "sha256": source_sha256, **counts},
+        )
     rollup.recompute_shares(mandate.pk)
+    return printed
 
 
 def _ensure_sections(mandate: Mandate, nodes: list[SectionNode]) -> dict[tuple[str, ...], Section]:

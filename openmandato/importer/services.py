@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +31,7 @@ class ImportOutcome:
     sections: int
     actions: int
     areas: int
+    document_titles: dict = field(default_factory=dict)
 
 
 def import_program(
@@ -41,6 +42,7 @@ def import_program(
     source_filename: str = "",
     source_sha256: str = "",
     user=None,
+    publish: bool = True,
 ) -> ImportOutcome:
     """Create the mandate and its tree (and the municipality, when only a name is given, from the command
     line); re-importing the same file does nothing. The back-office passes the municipality the user was
@@ -68,6 +70,7 @@ def import_program(
             starts_on=starts_on,
             ends_on=ends_on,
             is_current=not municipality.mandates.filter(is_current=True).exists(),
+            is_published=publish,
             source_filename=source_filename,
             source_sha256=source_sha256,
             imported_at=timezone.now(),
@@ -93,7 +96,14 @@ def import_program(
                 "actions": writer.action_count,
             },
         )
-        return ImportOutcome(mandate, True, writer.section_count, writer.action_count, len(writer.areas))
+        return ImportOutcome(
+            mandate,
+            True,
+            writer.section_count,
+            writer.action_count,
+            len(writer.areas),
+            writer.document_titles,
+        )
 
 
 def areas_named(
@@ -127,6 +137,7 @@ class _TreeWriter:
         self.areas: dict[str, Area] = {}
         self.section_count = 0
         self.action_count = 0
+        self.document_titles: dict[str, str] = {}
 
     def area_objects(self, names: list[str]) -> list[Area]:
         return areas_named(self.mandate.municipality, names, self.areas)
@@ -162,6 +173,7 @@ class _TreeWriter:
             text=node.text,
         )
         self.action_count += 1
+        self.document_titles[str(action.pk)] = (getattr(node, "document_title", "") or node.title)[:160]
         # An action without areas of its own is the responsibility of its section's areas.
         areas = node.areas or inherited
         action.areas.set(self.area_objects(areas))
@@ -169,9 +181,15 @@ class _TreeWriter:
             self.action(child, section, action, index, areas)
 
 
-def find_revision(tree: ProgramTree, source_sha256: str, municipality: Municipality | None = None):
+def find_revision(
+    tree: ProgramTree,
+    source_sha256: str,
+    municipality: Municipality | None = None,
+    choices: dict[str, str] | None = None,
+):
     """When the document revises a mandate imported before (same municipality and title, other file),
-    the plan of changes; otherwise None."""
+    the plan of changes; otherwise None. The titles printed by the last back-office import tell which
+    titles the staff edited since (see plan_revision)."""
     from openmandato.importer.revision import plan_revision
 
     if municipality is not None:
@@ -186,4 +204,174 @@ def find_revision(tree: ProgramTree, source_sha256: str, municipality: Municipal
         .exclude(source_sha256=source_sha256)
         .first()
     )
-    return plan_revision(mandate, tree) if mandate else None
+    if mandate is None:
+        return None
+    from openmandato.importer.models import ProgramImport
+
+    last = (
+        ProgramImport.objects.filter(mandate=mandate, confirmed_at__isnull=False)
+        .exclude(document_titles={})
+        .order_by("-confirmed_at", "-pk")
+        .values_list("document_titles", flat=True)
+        .first()
+    )
+    return plan_revision(mandate, tree, document_titles=last or {}, choices=choices)
+
+
+# --- the back-office flow: upload (parse once), review edits, confirm, publish -----------------------
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    mandate: Mandate
+    created: bool
+    revised: bool
+    summary: str
+
+
+def start_import(
+    *, user, municipality: Municipality, filename: str, data: bytes, title: str = "", period: str = ""
+):
+    """Parse the document once and keep its tree with the import; the edits made on the same document
+    (same SHA-256) for this municipality before are carried over. Raises ImportRejected on bad input."""
+    import uuid
+
+    from openmandato.accountability.permissions import can_edit_program, require
+    from openmandato.importer.models import ProgramImport
+    from openmandato.importer.parsing import parse_blocks
+    from openmandato.importer.reading import read_bytes
+
+    require(can_edit_program(user, municipality.pk))
+    document = read_bytes(data, filename)
+    program = parse_blocks(document.blocks)
+    tree = program.to_dict()
+    for key in ("confidence", "layout", "layout_reason"):
+        if key not in tree and getattr(program, key, None) is not None:
+            tree[key] = getattr(program, key)
+    if title:
+        tree["title"] = title
+    if period:
+        tree["period"] = period
+    with transaction.atomic():
+        ProgramImport.objects.filter(
+            confirmed_at__isnull=True, created_at__lt=timezone.now() - datetime.timedelta(days=30)
+        ).delete()
+        earlier = (
+            ProgramImport.objects.filter(municipality=municipality, sha256=document.sha256)
+            .exclude(edits=[])
+            .order_by("-pk")
+            .first()
+        )
+        return ProgramImport.objects.create(
+            token=uuid.uuid4().hex,
+            municipality=municipality,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            filename=filename[:255],
+            sha256=document.sha256,
+            format=document.format,
+            tree=tree,
+            edits=list(earlier.edits) if earlier else [],
+            choices=dict(earlier.choices) if earlier else {},
+        )
+
+
+def record_edit(program_import, *, user, edit: dict) -> None:
+    """Apply one review operation; a rejected one (EditRejected) is not stored."""
+    from openmandato.accountability.permissions import can_edit_program, require
+    from openmandato.importer.editing import MAX_EDITS, apply_edit, apply_edits
+    from openmandato.importer.models import ProgramImport
+
+    require(can_edit_program(user, program_import.municipality_id))
+    with transaction.atomic():
+        locked = ProgramImport.objects.select_for_update().get(pk=program_import.pk)
+        if locked.confirmed_at is not None:
+            raise ImportRejected(_("Questa importazione è già stata confermata."))
+        if edit.get("op") != "undo" and len(locked.edits) >= MAX_EDITS:
+            raise ImportRejected(_("Troppe modifiche su questa importazione: carica di nuovo il documento."))
+        if edit.get("op") == "undo":
+            locked.edits = locked.edits[:-1]
+        else:
+            items, meta, _skipped = apply_edits(locked.tree, locked.edits)
+            apply_edit(items, meta, edit)  # raises EditRejected, nothing stored
+            locked.edits = [*locked.edits, edit]
+        locked.save(update_fields=["edits"])
+        program_import.edits = locked.edits
+
+
+def confirm_import(
+    program_import, *, user, choices: dict[str, str] | None = None, acknowledged: bool = False
+) -> Confirmed:
+    """Write the reviewed tree: a new mandate lands as a draft; a revision of an imported mandate is
+    applied with the staff's title choices. One transaction, audited."""
+    from openmandato.accountability.permissions import can_edit_program, require
+    from openmandato.importer.editing import LOW_DOCUMENT_CONFIDENCE, apply_edits, build_tree, confidence_of
+    from openmandato.importer.models import ProgramImport
+    from openmandato.importer.revision import apply_revision
+
+    require(can_edit_program(user, program_import.municipality_id))
+    with transaction.atomic():
+        locked = ProgramImport.objects.select_for_update().get(pk=program_import.pk)
+        if locked.confirmed_at is not None:
+            raise ImportRejected(_("Questa importazione è già stata confermata."))
+        if choices:
+            locked.choices = {
+                **locked.choices,
+                **{str(pk): value for pk, value in choices.items() if value in ("mine", "document")},
+            }
+        if confidence_of(locked.tree) < LOW_DOCUMENT_CONFIDENCE and not acknowledged:
+            raise ImportRejected(
+                _("Il documento non è stato strutturato con sicurezza: conferma di aver controllato le voci.")
+            )
+        items, meta, _skipped = apply_edits(locked.tree, locked.edits)
+        tree, problems = build_tree(locked.tree, items, meta)
+        if problems:
+            raise ImportRejected(problems[0])
+        municipality = locked.municipality
+        revision = find_revision(tree, locked.sha256, municipality=municipality, choices=locked.choices)
+        if revision is not None:
+            summary = revision.summary()
+            titles = apply_revision(
+                revision, user=user, source_filename=locked.filename, source_sha256=locked.sha256
+            )
+            confirmed = Confirmed(revision.mandate, False, True, summary)
+        else:
+            outcome = import_program(
+                tree,
+                municipality=municipality,
+                user=user,
+                source_filename=locked.filename,
+                source_sha256=locked.sha256,
+                publish=False,
+            )
+            titles = outcome.document_titles
+            confirmed = Confirmed(outcome.mandate, outcome.created, False, "")
+        locked.mandate = confirmed.mandate
+        locked.confirmed_at = timezone.now()
+        if titles:
+            locked.document_titles = titles
+        locked.save(update_fields=["mandate", "confirmed_at", "document_titles", "choices"])
+        return confirmed
+
+
+def publish_mandate(mandate: Mandate, *, user) -> None:
+    """Make a draft mandate public (administrators of its municipality), audited."""
+    from openmandato.accountability.permissions import can_administer, require
+
+    require(can_administer(user, mandate.municipality_id))
+    with transaction.atomic():
+        locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
+        if locked.is_published:
+            raise ImportRejected(_("Il mandato è già pubblicato."))
+        locked.is_published = True
+        if not Mandate.objects.filter(municipality_id=locked.municipality_id, is_current=True).exists():
+            locked.is_current = True
+        locked.save(update_fields=["is_published", "is_current"])
+        record_audit(
+            user,
+            locked.municipality_id,
+            "publish",
+            locked,
+            before={"is_published": False},
+            after={"is_published": True},
+        )
+        mandate.is_published, mandate.is_current = True, locked.is_current

@@ -1,32 +1,46 @@
-"""Back-office upload: a document in, a preview of the parsed tree (titles editable), then confirm."""
+"""Back-office import: upload (parsed once), review and edit the tree, confirm as a draft, publish."""
 
 from __future__ import annotations
 
-import time
-import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from openmandato.accountability.forms import StyledForm
-from openmandato.accountability.permissions import can_edit_program, staff_municipalities
+from openmandato.accountability.permissions import can_administer, can_edit_program, staff_municipalities
+from openmandato.importer import editing
 from openmandato.importer.errors import ImportRejected
-from openmandato.importer.parsing import parse_blocks
-from openmandato.importer.reading import MAX_DOCUMENT_BYTES, read_bytes
-from openmandato.importer.revision import apply_revision
-from openmandato.importer.services import find_revision, import_program
-from openmandato.importer.tree import ProgramTree
-from openmandato.programs.models import TITLE_MAX_LENGTH, Municipality
+from openmandato.importer.models import ProgramImport
+from openmandato.importer.reading import MAX_DOCUMENT_BYTES
+from openmandato.importer.services import (
+    confirm_import,
+    find_revision,
+    publish_mandate,
+    record_edit,
+    start_import,
+)
+from openmandato.programs.models import Mandate, Municipality
 
 ALLOWED_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
+ITEMS_PER_PAGE = 60
+REVIEW_LIST_MAX = 40
+FLAG_LABELS = {
+    "analysis": gettext_lazy("sembra analisi, non un impegno"),
+    "prose": gettext_lazy("testo descrittivo"),
+    "guessed_heading": gettext_lazy("titolo dedotto"),
+    "toc": gettext_lazy("indice o sommario"),
+    "orphan": gettext_lazy("fuori da ogni sezione"),
+}
 
 
 class UploadForm(StyledForm):
@@ -61,157 +75,207 @@ class UploadForm(StyledForm):
         return upload
 
 
-def _uploads_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _sweep_abandoned_uploads(max_age_hours: int = 24) -> None:
-    """Previews never confirmed leave their file behind: remove those older than a day."""
-    limit = time.time() - max_age_hours * 3600
-    for path in _uploads_dir().iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
-def _parse(pending: dict) -> tuple[ProgramTree, object]:
-    data = (_uploads_dir() / pending["stored"]).read_bytes()
-    document = read_bytes(data, pending["filename"])
-    tree = parse_blocks(document.blocks)
-    tree.municipality = Municipality.objects.get(pk=pending["municipality"]).name
-    tree.title = pending.get("title") or tree.title
-    tree.period = pending.get("period") or tree.period
-    return tree, document
-
-
 @login_required
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        _sweep_abandoned_uploads()
-        municipality = form.cleaned_data["municipality"]
-        if not can_edit_program(request.user, municipality.pk):
-            raise PermissionDenied
-        token = uuid.uuid4().hex
-        upload_file = form.cleaned_data["document"]
-        stored = f"{token}{Path(upload_file.name).suffix.lower()}"
-        with open(_uploads_dir() / stored, "wb") as target:
-            for chunk in upload_file.chunks():
-                target.write(chunk)
-        pending = {
-            "stored": stored,
-            "filename": Path(upload_file.name).name,
-            "municipality": municipality.pk,
-            "title": form.cleaned_data["title"],
-            "period": form.cleaned_data["period"],
-        }
-        accepted = False
+        document = form.cleaned_data["document"]
         try:
-            _parse(pending)
-            accepted = True
+            program_import = start_import(
+                user=request.user,
+                municipality=form.cleaned_data["municipality"],
+                filename=Path(document.name).name,
+                data=document.read(),
+                title=form.cleaned_data["title"],
+                period=form.cleaned_data["period"],
+            )
         except ImportRejected as error:
             form.add_error("document", str(error))
-        finally:
-            if not accepted:
-                (_uploads_dir() / stored).unlink(missing_ok=True)
-        if accepted:
-            request.session[f"import-{token}"] = pending
-            return redirect("backoffice:import_preview", token=token)
-    return render(request, "backoffice/import_upload.html", {"form": form})
+        else:
+            if program_import.edits:
+                n = len(program_import.edits)
+                messages.info(
+                    request,
+                    ngettext(
+                        "Stesso documento già caricato: ripristinata %(n)d modifica fatta allora.",
+                        "Stesso documento già caricato: ripristinate %(n)d modifiche fatte allora.",
+                        n,
+                    )
+                    % {"n": n},
+                )
+            return redirect("backoffice:import_preview", token=program_import.token)
+    return render(request, "importer/upload.html", {"form": form})
 
 
-def _sections_and_actions(tree: ProgramTree):
-    sections = list(tree.all_sections())
-    actions = []
+def _editable_import(request, token) -> ProgramImport:
+    program_import = get_object_or_404(ProgramImport.objects.select_related("municipality"), token=token)
+    if not can_edit_program(request.user, program_import.municipality_id):
+        raise PermissionDenied
+    return program_import
 
-    def walk(nodes, depth):
-        for node in nodes:
-            actions.append((depth, node))
-            walk(node.actions, depth + 1)
 
-    rows = []
-    for section in sections:
-        start = len(actions)
-        walk(section.actions, 0)
-        rows.append((section, [(start + i, depth, node) for i, (depth, node) in enumerate(actions[start:])]))
-    return sections, actions, rows
+def _preview_url(token, page=None, item=None) -> str:
+    query = {key: value for key, value in (("page", page), ("item", item)) if value}
+    url = reverse("backoffice:import_preview", args=[token])
+    return f"{url}?{urlencode(query)}#editor" if query else url
 
 
 @login_required
 def preview(request, token):
-    pending = request.session.get(f"import-{token}")
-    if not pending:
-        raise Http404
-    if not can_edit_program(request.user, pending["municipality"]):
+    program_import = _editable_import(request, token)
+    if program_import.confirmed_at is not None:
+        if program_import.mandate_id:
+            return redirect("backoffice:import_mandate", pk=program_import.mandate_id)
         raise PermissionDenied
-    try:
-        tree, document = _parse(pending)
-    except ImportRejected as error:
-        messages.error(request, str(error))
-        return redirect("backoffice:import_upload")
-    sections, actions, rows = _sections_and_actions(tree)
     errors = []
     if request.method == "POST":
-        for index, section in enumerate(sections):
-            value = request.POST.get(f"s-{index}", section.title).strip()
-            if value and len(value) <= 255:
-                section.title = value
-            else:
-                errors.append(_("Titolo di sezione non valido: «%(title)s»") % {"title": value[:60]})
-        for index, (_depth, action) in enumerate(actions):
-            value = request.POST.get(f"a-{index}", action.title).strip()
-            if value and len(value) <= TITLE_MAX_LENGTH:
-                action.title = value
-            else:
-                errors.append(
-                    _("Il titolo di un'azione va da 1 a 160 caratteri: «%(title)s»") % {"title": value[:60]}
+        choices = {
+            key.removeprefix("title-"): value
+            for key, value in request.POST.items()
+            if key.startswith("title-")
+        }
+        try:
+            confirmed = confirm_import(
+                program_import,
+                user=request.user,
+                choices=choices,
+                acknowledged=bool(request.POST.get("acknowledged")),
+            )
+        except ImportRejected as error:
+            errors.append(str(error))
+        else:
+            if confirmed.revised:
+                messages.success(
+                    request, _("Revisione applicata: %(summary)s.") % {"summary": confirmed.summary}
                 )
-        if not errors:
-            municipality = Municipality.objects.get(pk=pending["municipality"])
-            try:
-                revision = find_revision(tree, document.sha256, municipality=municipality)
-                if revision is not None:
-                    apply_revision(
-                        revision,
-                        user=request.user,
-                        source_filename=document.filename,
-                        source_sha256=document.sha256,
+            elif confirmed.created:
+                n = confirmed.mandate.actions.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "Programma importato come bozza: %(n)d azione. Controllalo, poi pubblicalo.",
+                        "Programma importato come bozza: %(n)d azioni. Controllalo, poi pubblicalo.",
+                        n,
                     )
-                    messages.success(request, _("Revisione del programma applicata."))
-                else:
-                    outcome = import_program(
-                        tree,
-                        municipality=municipality,
-                        user=request.user,
-                        source_filename=document.filename,
-                        source_sha256=document.sha256,
-                    )
-                    messages.success(
-                        request,
-                        _("Programma importato: %(n)d azioni.") % {"n": outcome.actions}
-                        if outcome.created
-                        else _("Nessuna modifica: questo documento era già importato."),
-                    )
-            except ImportRejected as error:
-                errors.append(str(error))
-            else:
-                del request.session[f"import-{token}"]
-                (_uploads_dir() / pending["stored"]).unlink(missing_ok=True)
-                return redirect(
-                    "portal:municipality", slug=Municipality.objects.get(pk=pending["municipality"]).slug
+                    % {"n": n},
                 )
-    revision = find_revision(
-        tree, document.sha256, municipality=Municipality.objects.get(pk=pending["municipality"])
-    )
-    context = {
+            else:
+                messages.info(request, _("Nessuna modifica: questo documento era già importato."))
+            return redirect("backoffice:import_mandate", pk=confirmed.mandate.pk)
+    return render(request, "importer/preview.html", _preview_context(request, program_import, errors))
+
+
+def _preview_context(request, program_import: ProgramImport, errors: list[str]) -> dict:
+    items, meta, skipped = editing.apply_edits(program_import.tree, program_import.edits)
+    tree, problems = editing.build_tree(program_import.tree, items, meta)
+    position = {item["id"]: index for index, item in enumerate(items)}
+    selected_id = request.GET.get("item", "")
+    selected = items[position[selected_id]] if selected_id in position else None
+    page_number = request.GET.get("page")
+    if selected is not None and not page_number:
+        page_number = position[selected_id] // ITEMS_PER_PAGE + 1
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(page_number)
+    for item in items:
+        item["flag_labels"] = [FLAG_LABELS.get(flag, flag) for flag in item["flags"]]
+        if item.get("orphan"):
+            item["flag_labels"].append(FLAG_LABELS["orphan"])
+    review = editing.review_items(items)
+    revision = None
+    if not problems:
+        revision = find_revision(
+            tree,
+            program_import.sha256,
+            municipality=program_import.municipality,
+            choices=program_import.choices,
+        )
+    confidence = editing.confidence_of(program_import.tree)
+    return {
+        "import": program_import,
+        "municipality": None,
+        "target": program_import.municipality,
+        "meta": meta,
         "tree": tree,
-        "rows": [(index, section, items) for index, (section, items) in enumerate(rows)],
-        "leaf_count": sum(1 for _leaf in tree.leaf_actions()),
-        "section_count": len(sections),
+        "page": page,
+        "page_number": page.number,
+        "selected": selected,
+        "split_points": editing.split_points(selected["text"] or selected["title"]) if selected else [],
+        "review": review[:REVIEW_LIST_MAX],
+        "review_count": len(review),
+        "problems": problems,
+        "skipped": skipped,
         "revision": revision,
+        "confidence": round(confidence * 100),
+        "low_confidence": confidence < editing.LOW_DOCUMENT_CONFIDENCE,
+        "layout": program_import.tree.get("layout", ""),
+        "layout_reason": program_import.tree.get("layout_reason", ""),
+        "leaf_count": sum(1 for _leaf in tree.leaf_actions()),
+        "section_count": sum(1 for _section in tree.all_sections()),
+        "excluded_count": sum(1 for item in items if item["excluded"]),
+        "selected_position": position[selected_id] + 1 if selected is not None else None,
+        "focus": bool(request.GET.get("focus")),
         "errors": errors,
-        "pending": pending,
-        "format": document.format,
     }
-    return render(request, "backoffice/import_preview.html", context)
+
+
+EDIT_FIELDS = ("code", "title", "text", "areas", "summary", "objective")
+
+
+@login_required
+@require_POST
+def edit(request, token):
+    program_import = _editable_import(request, token)
+    op = request.POST.get("op", "")
+    item_id = request.POST.get("id", "")
+    edit = {"op": op}
+    if op == "meta":
+        edit["fields"] = {key: request.POST[key] for key in editing.META_FIELDS if key in request.POST}
+    elif op != "undo":
+        edit["id"] = item_id
+        if op in ("to_section", "to_action"):
+            edit = {"op": "kind", "id": item_id, "kind": op.removeprefix("to_")}
+        elif op == "split":
+            edit["at"] = request.POST.get("at", "")
+        elif op == "edit":
+            edit["fields"] = {key: request.POST[key] for key in EDIT_FIELDS if key in request.POST}
+    if op == "delete":  # select the next item, so the keyboard user goes on from there
+        items, _meta, _skipped = editing.apply_edits(program_import.tree, program_import.edits)
+        ids = [item["id"] for item in items]
+        following = ids[ids.index(item_id) + 1 :] if item_id in ids else []
+    try:
+        record_edit(program_import, user=request.user, edit=edit)
+    except ImportRejected as error:
+        messages.error(request, str(error))
+    else:
+        if op == "delete":
+            item_id = following[0] if following else ""
+    return redirect(_preview_url(program_import.token, request.POST.get("page"), item_id))
+
+
+@login_required
+def mandate(request, pk):
+    mandate = get_object_or_404(Mandate.objects.select_related("municipality"), pk=pk)
+    if not can_edit_program(request.user, mandate.municipality_id):
+        raise PermissionDenied
+    context = {
+        "mandate": mandate,
+        "target": mandate.municipality,
+        "section_count": mandate.sections.count(),
+        "action_count": mandate.actions.active().count(),
+        "can_publish": can_administer(request.user, mandate.municipality_id) and not mandate.is_published,
+    }
+    return render(request, "importer/mandate.html", context)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    mandate = get_object_or_404(Mandate, pk=pk)
+    if not can_administer(request.user, mandate.municipality_id):
+        raise PermissionDenied
+    try:
+        publish_mandate(mandate, user=request.user)
+    except ImportRejected as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Mandato pubblicato: ora è visibile a tutti."))
+    return redirect("backoffice:import_mandate", pk=mandate.pk)

@@ -5,6 +5,8 @@ from fpdf import FPDF
 
 from openmandato.accountability.models import Membership
 from openmandato.accountability.tests.conftest import make_user
+from openmandato.importer.editing import flatten
+from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Action, Mandate, Municipality
 
 pytestmark = pytest.mark.django_db
@@ -29,33 +31,46 @@ def upload(client, municipality, name, data, **extra):
     )
 
 
-def test_upload_preview_edit_and_confirm(editor, valenza_path):
+def test_upload_preview_edit_and_confirm_as_a_draft(editor, valenza_path):
     client, valenza, _other = editor
     response = upload(client, valenza, "programma.txt", valenza_path.read_bytes())
     assert response.status_code == 302
-    preview = client.get(response["Location"])
-    body = preview.content.decode()
+    preview_url = response["Location"]
+    body = client.get(preview_url).content.decode()
     assert "9 sezioni, 84 azioni" in body
     assert "2 azioni numerate 7 in «Bellezza»" in body
-    assert 'value="Raddoppiare il progetto “un albero per ogni nato”"' in body
-    form = dict(_inputs(body))
-    first_action = next(k for k in form if k.startswith("a-"))
-    form[first_action] = "Tariffa puntuale dei rifiuti"
-    confirmed = client.post(response["Location"], form)
-    assert confirmed.status_code == 302 and confirmed["Location"] == "/valenza/"
+    assert "Raddoppiare il progetto “un albero per ogni nato”" in body
+    program_import = ProgramImport.objects.get()
+    first_action = next(item for item in flatten(program_import.tree) if item["kind"] == "action")
+    edited = client.post(
+        preview_url + "edit/",
+        {"op": "edit", "id": first_action["id"], "title": "Tariffa puntuale dei rifiuti"},
+    )
+    assert edited.status_code == 302
+    assert 'value="Tariffa puntuale dei rifiuti"' in client.get(edited["Location"]).content.decode()
+    confirmed = client.post(preview_url, {})
     mandate = Mandate.objects.get(municipality=valenza)
+    assert confirmed["Location"] == f"/backoffice/import/mandates/{mandate.pk}/"
+    page = client.get(confirmed["Location"]).content.decode()
+    assert "Programma importato come bozza: 84 azioni." in page
+    assert "Bozza: il programma è visibile solo allo staff del comune." in page
     assert mandate.actions.count() == 84
+    assert mandate.is_published is False
     assert Action.objects.filter(title="Tariffa puntuale dei rifiuti").exists()
 
 
-def _inputs(html: str):
-    import re
+def test_the_document_is_parsed_once_not_on_every_preview_or_confirm(editor, valenza_path, monkeypatch):
+    client, valenza, _other = editor
+    response = upload(client, valenza, "programma.txt", valenza_path.read_bytes())
 
-    for match in re.finditer(r'<input[^>]*name="([as]-\d+)"[^>]*value="([^"]*)"', html):
-        yield (
-            match.group(1),
-            match.group(2).replace("&amp;", "&").replace("&quot;", '"').replace("&#x27;", "'"),
-        )
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr("openmandato.importer.parsing.parse_blocks", refuse)
+    monkeypatch.setattr("openmandato.importer.reading.read_bytes", refuse)
+    assert client.get(response["Location"]).status_code == 200
+    client.post(response["Location"], {})
+    assert Mandate.objects.get(municipality=valenza).actions.count() == 84
 
 
 def scanned_pdf() -> bytes:
@@ -81,6 +96,7 @@ def test_bad_uploads_get_a_message_on_the_form_and_change_nothing(editor, name, 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Mandate.objects.count() == 0
+    assert ProgramImport.objects.count() == 0
 
 
 def test_staff_cannot_import_into_another_municipality(editor, valenza_path):
@@ -94,11 +110,11 @@ def test_staff_cannot_import_into_another_municipality(editor, valenza_path):
 def test_a_revised_document_shows_its_differences_before_confirming(editor, valenza_path):
     client, valenza, _other = editor
     first = upload(client, valenza, "programma.txt", valenza_path.read_bytes())
-    client.post(first["Location"], dict(_inputs(client.get(first["Location"]).content.decode())))
+    client.post(first["Location"], {})
     revised = valenza_path.read_text(encoding="utf-8").replace(
         "4 | Installazione di colonnine per la ricarica di auto elettriche |\n", ""
     )
     second = upload(client, valenza, "programma-2.txt", revised.encode())
     body = client.get(second["Location"]).content.decode()
-    assert "0 azioni nuove, 0 modificate, 1 da archiviare" in body
+    assert "0 azioni nuove, 0 modificate, 1 rimossa" in body
     assert "Installazione di colonnine" in body
