@@ -23,12 +23,26 @@ def refine(blocks: list[Block]) -> list[Block]:
     blocks = split_inline_labels(blocks)
     out: list[Block] = []
     for block in blocks:
+        if block.kind == "heading" and _slogan_or_fragment(block, out):
+            continue
         if block.kind not in ("paragraph", "item", "heading"):
             out.append(block)
             continue
         for piece in _split_sectors(block):
             out.extend(_split_items(piece))
     return out
+
+
+def _slogan_or_fragment(block: Block, out: list[Block]) -> bool:
+    """An exclaimed heading is a slogan (kept for metadata only); a "heading" that starts in lower case
+    is the end of the paragraph before it, printed in a larger or bold font."""
+    if block.text.endswith("!") and len(block.text.split()) >= 3:
+        out.append(Block("meta", block.text, page=block.page))
+        return True
+    if block.text[:1].islower() and out and out[-1].kind in ("paragraph", "item"):
+        out[-1].text = f"{out[-1].text} {block.text}"
+        return True
+    return False
 
 
 def _split_sectors(block: Block) -> list[Block]:
@@ -56,7 +70,7 @@ def _split_sectors(block: Block) -> list[Block]:
 
 
 def _sector_level(block: Block) -> int:
-    return block.level if block.kind == "heading" else 1
+    return 1  # numbered sectors are the document's top level, whatever their font
 
 
 def _split_items(block: Block) -> list[Block]:
@@ -68,6 +82,8 @@ def _split_items(block: Block) -> list[Block]:
         if LABEL_ONLY.match(out[-1].text):  # "GENNAIO: *Concerto di Capodanno" is one item
             out[-1].text = f"{out[-1].text} {piece}"
             continue
+        if piece.startswith("-") and not piece.startswith("- "):
+            piece = f"- {piece[1:]}"
         marker, text, is_item = split_marker(piece)
         if is_item and len(text) > 3:
             out.append(Block("item", text, level=block.level, marker=marker, page=block.page))

@@ -29,6 +29,19 @@ DOCUMENT_TITLE = re.compile(r"^(programma\b|linee\b|piano\b).{0,100}$", re.IGNOR
 DOWNLOAD_TITLE = re.compile(r"^scarica\s+(?:il\s+)?pdf\s+(.+)$", re.IGNORECASE)
 
 
+# A sentence that commits to something: a future, an intention, a duty or a proposal.
+COMMITMENT = re.compile(
+    r"\b(?:\w{3,}(?:erà|eranno|irà|iranno|eremo|iremo|aremo)|sarà|saranno|verrà|verranno|intend\w*|"
+    r"vogliamo|dobbiamo|vuole|si impegna|ci impegniamo|impegno|propon\w+|prevede|prevediamo|priorit[àa]|"
+    r"si conferma|obiettivo è|è necessario|occorre|bisogna|va |vanno |deve |devono )",
+    re.IGNORECASE,
+)
+
+
+def is_proposal(text: str) -> bool:
+    return bool(COMMITMENT.search(text))
+
+
 def normalise(line: str) -> str:
     return " ".join(line.replace("\u00a0", " ").split())
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from openmandato.importer.blocks import Block, split_marker
-from openmandato.importer.text import is_boilerplate, is_heading, make_title, split_areas
+from openmandato.importer.text import is_boilerplate, is_heading, is_proposal, make_title, split_areas
 from openmandato.importer.tree import ActionNode, SectionNode
 
 MISSION = re.compile(r"^missione\s+(\d{1,2})\b\s*[-–—:.]?\s*(.*)$", re.IGNORECASE)
@@ -86,11 +86,30 @@ def parse(blocks: list[Block]) -> list[SectionNode]:
             _paragraph(outline, blocks, index, text)
     for section in _walk(outline.roots):
         if not section.actions:
-            paragraphs = outline.paragraphs.get(id(section), [])
-            if paragraphs and not section.sections:
-                section.actions = [ActionNode(title=make_title(p), text=p) for p in paragraphs]
-                section.summary = ""
+            _prose_actions(section, outline.paragraphs.get(id(section), []))
     return [s for s in outline.roots if any(True for _ in s.leaf_actions())]
+
+
+def _prose_actions(section: SectionNode, paragraphs: list[str]) -> None:
+    """A block with no list states its proposals in prose: one action per paragraph that commits to
+    something. When no paragraph does and the section has no sub-sections, every paragraph is kept,
+    with a low confidence."""
+    if not paragraphs:
+        return
+    proposals = [p for p in paragraphs if is_proposal(p)]
+    if not proposals and section.sections:
+        return
+    chosen = proposals or paragraphs
+    section.actions = [
+        ActionNode(
+            title=make_title(p),
+            text=p,
+            confidence=0.6 if p in proposals else 0.35,
+            flags=["prose"],
+        )
+        for p in chosen
+    ]
+    section.summary = "\n\n".join(p for p in paragraphs if p not in chosen)
 
 
 def _walk(sections):
@@ -176,7 +195,7 @@ def _paragraph(outline: _Outline, blocks: list[Block], index: int, text: str) ->
         return
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     if text.endswith(":") and following is not None and following.kind == "item":
-        label = ActionNode(title=make_title(text[:-1]), text=text[:-1])
+        label = ActionNode(title=make_title(text[:-1]), text=text[:-1], flags=["lead_in"])
         outline.actions = []
         outline.ensure_section().actions.append(label)
         outline.label = label
