@@ -105,6 +105,8 @@ def _chapters(blocks: list[Block]) -> list[list[Block]]:
         if block.kind == "heading" and block.level == top or not chapters:
             chapters.append([])
         chapters[-1].append(block)
+    if chapters and chapters[0][0].kind != "heading" and not any(b.kind == "item" for b in chapters[0]):
+        chapters.pop(0)  # the prose before the first chapter is a preamble
     return chapters
 
 

@@ -34,7 +34,7 @@ LEAD_IN = re.compile(
 
 
 def review(tree: ProgramTree) -> None:
-    dropped = 0
+    dropped = _drop_prose_opening(tree)
     kept = []
     for section in tree.sections:
         if _not_program(section):
@@ -52,6 +52,30 @@ def review(tree: ProgramTree) -> None:
             % {"count": dropped}
         )
     _score(tree)
+
+
+def _prose_only(section: SectionNode) -> bool:
+    return all("prose" in leaf.flags for leaf in section.leaf_actions())
+
+
+def _drop_prose_opening(tree: ProgramTree) -> int:
+    """Sections of prose before the first section with a list, in a document whose sections mostly
+    have lists, are its introduction ("Il patto con la città", a letter to the voters)."""
+    sections = _themes(tree)
+    listed = [s for s in sections if not _prose_only(s)]
+    if len(listed) < 3 or len(listed) < len(sections) / 2:
+        return 0
+    dropped = 0
+    while sections and _prose_only(sections[0]):
+        dropped += sum(1 for _leaf in sections.pop(0).leaf_actions())
+    return dropped
+
+
+def _themes(tree: ProgramTree) -> list[SectionNode]:
+    """The document's themes: the top sections, or those of its one title section."""
+    if len(tree.sections) == 1 and not tree.sections[0].actions and len(tree.sections[0].sections) >= 2:
+        return tree.sections[0].sections
+    return tree.sections
 
 
 def _not_program(section: SectionNode) -> bool:
@@ -102,7 +126,7 @@ def _score(tree: ProgramTree) -> None:
         tree.confidence = 0.0
         return
     mean = sum(leaf.confidence for leaf in leaves) / len(leaves)
-    sections = sum(1 for _s in tree.sections)
+    sections = len(_themes(tree))
     shape = 1.0 if sections >= 2 else 0.6  # one section holding everything is a sign of a misreading
     tree.confidence = round(mean * shape, 2)
     if tree.confidence < 0.5:

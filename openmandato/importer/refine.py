@@ -10,6 +10,7 @@ import re
 
 from openmandato.importer.blocks import Block, split_marker
 from openmandato.importer.layouts.labelled import split_inline_labels
+from openmandato.importer.text import is_metadata_line
 
 # "1° - SETTORE TURISMO:", "20* - PARCO NAZIONALE", "10° – SCUOLA E FORMAZIONE."
 SECTOR = re.compile(r"^(\d{1,2}\s*[°º*]\s*[-–—]\s*[^a-zà-ÿ]{3,}?[.:!]?)(?=\s+\*|\s+[A-ZÀ-Ý]?[a-zà-ÿ]|\s*$)")
@@ -25,12 +26,28 @@ def refine(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if block.kind == "heading" and _slogan_or_fragment(block, out):
             continue
+        if block.kind in ("heading", "paragraph") and _is_cover_line(block, out):
+            out.append(Block("meta", block.text, page=block.page))
+            continue
         if block.kind not in ("paragraph", "item", "heading"):
             out.append(block)
             continue
         for piece in _split_sectors(block):
             out.extend(_split_items(piece))
     return out
+
+
+def _is_cover_line(block: Block, out: list[Block]) -> bool:
+    """ "Sindaca: Maria Rossi", "Comune di …", "Candidato sindaco" and the name printed under it."""
+    if is_metadata_line(block.text):
+        return True
+    previous = out[-1] if out else None
+    return (
+        previous is not None
+        and previous.kind == "meta"
+        and re.search(r"sindac[oa]\s*:?$", previous.text, re.IGNORECASE) is not None
+        and len(block.text.split()) <= 4
+    )
 
 
 def _slogan_or_fragment(block: Block, out: list[Block]) -> bool:

@@ -15,8 +15,11 @@ PROGRAM = re.compile(r"^programma\s+(\d{1,2})\b\s*[-–—:.]?\s*(.*)$", re.IGNO
 STRATEGIC = re.compile(r"^obiettivo\s+strategico\s*([\w.]*\d[\w.]*)?\s*[-–—:.]?\s*(.+)$", re.IGNORECASE)
 OPERATIVE = re.compile(r"^obiettivo\s+operativo\s*([\w.]*\d[\w.]*)?\s*[-–—:.]?\s*(.+)$", re.IGNORECASE)
 AREAS = re.compile(
-    r"^(?:assessorat[oi]|assessor[ei]|settor[ei](?:\s+responsabil[ei])?|area\s+responsabile|aree\s+responsabili"
-    r"|responsabil[ei]|delega|deleghe|ufficio\s+competente|uffici\s+competenti)\s*[:–-]\s*(.+)$",
+    r"^(?:assessorat[oi]|assessor[ei]|settor[ei](?:\s+(?:responsabil[ei]|competent[ei]|coinvolt[ie]))?"
+    r"|area\s+responsabile|aree\s+responsabili|responsabil[ei]|delega|deleghe|referent[ei]"
+    r"|uffici?o?\s+(?:competent[ei]|responsabil[ei]|coinvolt[oi]|referent[ei])"
+    r"|struttur[ae]\s+(?:competent[ei]|responsabil[ei])|soggetti\s+e\s+uffici\s+coinvolti)"
+    r"\s*(?:\(\d+\)|\[\d+\]|[*¹²³⁴⁵⁶⁷⁸⁹\d])?\s*[:–-]\s*(.+)$",
     re.IGNORECASE,
 )
 OBJECTIVE = re.compile(r"^obiettiv[oi]\s*(?:generale)?\s*[:–-]\s*(.+)$", re.IGNORECASE)
@@ -37,6 +40,7 @@ class _Outline:
         self.label: ActionNode | None = None
         self.dup = {"mission": "", "program": ""}
         self.strategic: ActionNode | None = None
+        self.has_headings = False
 
     @property
     def section(self) -> SectionNode | None:
@@ -68,7 +72,9 @@ class _Outline:
 
 
 def parse(blocks: list[Block]) -> list[SectionNode]:
+    blocks = [block for block in blocks if block.kind != "meta"]
     outline = _Outline()
+    outline.has_headings = any(block.kind == "heading" for block in blocks)
     heading_levels = sorted({b.level for b in blocks if b.kind == "heading"})
     rank = {level: index + 1 for index, level in enumerate(heading_levels)}
     for index, block in enumerate(blocks):
@@ -202,7 +208,10 @@ def _paragraph(outline: _Outline, blocks: list[Block], index: int, text: str) ->
         return
     if _looks_like_heading(text, following):
         outline.open_section(text, 1 if text.isupper() else 2)
+        outline.section.flags.append("guessed_heading")
         return
+    if outline.section is None and outline.has_headings:
+        return  # prose before the first heading is a preamble, not a section of its own
     outline.actions, outline.label = [], None
     section = outline.ensure_section()
     outline.paragraphs.setdefault(id(section), []).append(text)
