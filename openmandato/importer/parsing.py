@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openmandato.importer.blocks import Block, to_lines
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.layouts import headed_blocks, labelled, outline, stakeholder_tables
+from openmandato.importer.quality import review
 from openmandato.importer.readers.text import read_text
 from openmandato.importer.refine import refine
 from openmandato.importer.text import (
@@ -48,9 +49,10 @@ def parse_blocks(blocks: list[Block]) -> ProgramTree:
         ],
     )
     tree.sections, tree.layout, tree.layout_reason = choose_reading(blocks)
+    review(tree)
     if _leaves(tree.sections) < MIN_ACTIONS:
         raise ImportRejected(_("Nessun programma riconoscibile: non ho trovato sezioni con azioni."))
-    tree.warnings = duplicate_code_warnings(tree)
+    tree.warnings = tree.warnings + duplicate_code_warnings(tree)
     return tree
 
 
@@ -103,6 +105,8 @@ def _chapters(blocks: list[Block]) -> list[list[Block]]:
         if block.kind == "heading" and block.level == top or not chapters:
             chapters.append([])
         chapters[-1].append(block)
+    if chapters and chapters[0][0].kind != "heading" and not any(b.kind == "item" for b in chapters[0]):
+        chapters.pop(0)  # the prose before the first chapter is a preamble
     return chapters
 
 

@@ -10,6 +10,7 @@ import re
 
 from openmandato.importer.blocks import Block, split_marker
 from openmandato.importer.layouts.labelled import split_inline_labels
+from openmandato.importer.text import is_metadata_line
 
 # "1° - SETTORE TURISMO:", "20* - PARCO NAZIONALE", "10° – SCUOLA E FORMAZIONE."
 SECTOR = re.compile(r"^(\d{1,2}\s*[°º*]\s*[-–—]\s*[^a-zà-ÿ]{3,}?[.:!]?)(?=\s+\*|\s+[A-ZÀ-Ý]?[a-zà-ÿ]|\s*$)")
@@ -23,12 +24,42 @@ def refine(blocks: list[Block]) -> list[Block]:
     blocks = split_inline_labels(blocks)
     out: list[Block] = []
     for block in blocks:
+        if block.kind == "heading" and _slogan_or_fragment(block, out):
+            continue
+        if block.kind in ("heading", "paragraph") and _is_cover_line(block, out):
+            out.append(Block("meta", block.text, page=block.page))
+            continue
         if block.kind not in ("paragraph", "item", "heading"):
             out.append(block)
             continue
         for piece in _split_sectors(block):
             out.extend(_split_items(piece))
     return out
+
+
+def _is_cover_line(block: Block, out: list[Block]) -> bool:
+    """ "Sindaca: Maria Rossi", "Comune di …", "Candidato sindaco" and the name printed under it."""
+    if is_metadata_line(block.text):
+        return True
+    previous = out[-1] if out else None
+    return (
+        previous is not None
+        and previous.kind == "meta"
+        and re.search(r"sindac[oa]\s*:?$", previous.text, re.IGNORECASE) is not None
+        and len(block.text.split()) <= 4
+    )
+
+
+def _slogan_or_fragment(block: Block, out: list[Block]) -> bool:
+    """An exclaimed heading is a slogan (kept for metadata only); a "heading" that starts in lower case
+    is the end of the paragraph before it, printed in a larger or bold font."""
+    if block.text.endswith("!") and len(block.text.split()) >= 3:
+        out.append(Block("meta", block.text, page=block.page))
+        return True
+    if block.text[:1].islower() and out and out[-1].kind in ("paragraph", "item"):
+        out[-1].text = f"{out[-1].text} {block.text}"
+        return True
+    return False
 
 
 def _split_sectors(block: Block) -> list[Block]:
@@ -56,7 +87,7 @@ def _split_sectors(block: Block) -> list[Block]:
 
 
 def _sector_level(block: Block) -> int:
-    return block.level if block.kind == "heading" else 1
+    return 1  # numbered sectors are the document's top level, whatever their font
 
 
 def _split_items(block: Block) -> list[Block]:
@@ -68,6 +99,8 @@ def _split_items(block: Block) -> list[Block]:
         if LABEL_ONLY.match(out[-1].text):  # "GENNAIO: *Concerto di Capodanno" is one item
             out[-1].text = f"{out[-1].text} {piece}"
             continue
+        if piece.startswith("-") and not piece.startswith("- "):
+            piece = f"- {piece[1:]}"
         marker, text, is_item = split_marker(piece)
         if is_item and len(text) > 3:
             out.append(Block("item", text, level=block.level, marker=marker, page=block.page))

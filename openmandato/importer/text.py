@@ -15,18 +15,61 @@ BOILERPLATE = re.compile(
 )
 SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý“\"'«])")
 PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—/]\s*((?:19|20)\d{2})\b")
-_NAME_WORD = r"[A-ZÀ-Ý][\w’'-]*"
+_NAME_WORD = r"[A-ZÀ-Ý][\w’'-]*(?:\.(?:co|\w)?)?"
 _CONNECTOR = r"(?:d[ei]ll?[’']?|de[il]|sul|in|al|sopra|a)"
 MUNICIPALITY = re.compile(
-    rf"\b(?:Comune|Città|COMUNE|CITTÀ) (?:di|DI) ({_NAME_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?{_NAME_WORD})*)"
+    rf"\b(?:Comune|Città|COMUNE|CITTÀ|CITTA[’']|Citta[’']) (?:di|DI) "
+    rf"({_NAME_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?{_NAME_WORD})*)"
 )
+_PLACE = (
+    r"([A-ZÀ-Ý][a-zà-ÿ’']+(?:[ -](?:d[ei]ll?[’']|de[il]|sul|in|al|sopra|a) ?[A-ZÀ-Ý][a-zà-ÿ’']+"
+    r"|[ -][A-ZÀ-Ý][a-zà-ÿ’']+)?)"
+)
+# "Milazzo: il programma …", "Il programma per Lentini", "Lentini 2026": the comune named by a heading.
+PLACE_HEADINGS = [
+    re.compile(
+        rf"^{_PLACE}\s*[:|–—-]\s+.*\b(?i:programma|mandato|elezion|linee|candidat|sindac|futuro|comunal)",
+        re.MULTILINE,
+    ),
+    re.compile(
+        rf"\b(?:programma|progetto|idee|impegni|insieme)\s+(?:elettorale\s+)?per\s+{_PLACE}\b(?!\s+(?:e|ed)\b)",
+    ),
+]
+NOT_PLACES = {"programma", "obiettivo", "sindaco", "sindaca", "premessa", "introduzione", "il", "la", "linee"}
+_PERSON = r"([A-ZÀ-Ý][A-Za-zà-ÿ’']+(?:[ \t]+[A-ZÀ-Ý][A-Za-zà-ÿ’']+){1,2})"
 MAYOR_PATTERNS = [
+    re.compile(rf"\b(?:[Cc]andidat[oa]\s+)?[Ss]indac[oa]\s*[:–—-]\s*{_PERSON}"),
+    re.compile(rf"(?i:candidat[oa]\s+(?:a\s+)?sindac[oa])\s*[:–—-]?\s*{_PERSON}"),
+    re.compile(
+        rf"^(?i:in fede|firmato|il candidato sindaco|la candidata sindaca)\s*[,:]?\s*{_PERSON}\s*$", re.M
+    ),
     re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+),?\s+[Ss]indac[oa]\b"),
     re.compile(r"\b[Ss]indac[oa]\s+([A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)+)"),
     re.compile(r"\ba guida (?:di )?([A-ZÀ-Ý][a-zà-ÿ]+\s+[A-ZÀ-Ý][a-zà-ÿ]+)\b"),
 ]
-DOCUMENT_TITLE = re.compile(r"^(programma\b|linee\b|piano\b).{0,100}$", re.IGNORECASE)
+# A cover or signature line: metadata, never a section or an action.
+METADATA_LINE = re.compile(
+    r"^(?:(?:candidat[oa]\s+)?sindac[oa]\s*[:–—-]\s*\S.{0,60}|candidat[oa]\s+(?:a\s+)?sindac[oa]|"
+    r"(?:comune|citt[àa]) di \S.{0,40}|\(?provincia di \S.{0,30}|in fede\b.{0,60}|elezioni\b.{0,80})$",
+    re.IGNORECASE,
+)
+DOCUMENT_TITLE = re.compile(
+    r"^(programma\b|linee\b|piano\b|documento programmatico\b).{0,100}$", re.IGNORECASE
+)
 DOWNLOAD_TITLE = re.compile(r"^scarica\s+(?:il\s+)?pdf\s+(.+)$", re.IGNORECASE)
+
+
+# A sentence that commits to something: a future, an intention, a duty or a proposal.
+COMMITMENT = re.compile(
+    r"\b(?:\w{3,}(?:erà|eranno|irà|iranno|eremo|iremo|aremo)|sarà|saranno|verrà|verranno|intend\w*|"
+    r"vogliamo|dobbiamo|vuole|si impegna|ci impegniamo|impegno|propon\w+|prevede|prevediamo|priorit[àa]|"
+    r"si conferma|obiettivo è|è necessario|occorre|bisogna|va |vanno |deve |devono )",
+    re.IGNORECASE,
+)
+
+
+def is_proposal(text: str) -> bool:
+    return bool(COMMITMENT.search(text))
 
 
 def normalise(line: str) -> str:
@@ -75,8 +118,16 @@ def detect_period(text: str) -> str | None:
 
 
 def detect_municipality(text: str) -> str | None:
-    names = Counter(_name_case(match.group(1)) for match in MUNICIPALITY.finditer(text))
-    return names.most_common(1)[0][0] if names else None
+    names = Counter(
+        _name_case(match.group(1)) for match in MUNICIPALITY.finditer(text) if len(match.group(1)) > 2
+    )
+    if names:
+        return names.most_common(1)[0][0]
+    for pattern in PLACE_HEADINGS:
+        for match in pattern.finditer(text[:20000]):
+            if match.group(1).lower() not in NOT_PLACES:
+                return match.group(1)
+    return None
 
 
 def _name_case(name: str) -> str:
@@ -88,8 +139,12 @@ def detect_mayor(text: str) -> str | None:
     for pattern in MAYOR_PATTERNS:
         match = pattern.search(text)
         if match:
-            return match.group(1)
+            return _name_case(" ".join(match.group(1).split()))
     return None
+
+
+def is_metadata_line(line: str) -> bool:
+    return bool(METADATA_LINE.match(line))
 
 
 def detect_title(lines: list[str]) -> str | None:

@@ -35,8 +35,8 @@ def parse(lines: list[str]) -> list[SectionNode]:
     starts = [
         i for i, line in enumerate(lines) if i + 1 < len(lines) and _field_of(lines[i + 1]) == "objective"
     ]
-    if len(starts) < 2:
-        return []
+    if len(starts) < 2 or _complete(lines, starts) < max(2, len(starts) / 2):
+        return []  # a stray "Obiettivo:" line is not this layout: the blocks need their other fields
     roots: list[SectionNode] = []
     chapter: SectionNode | None = None
     section: SectionNode | None = None
@@ -76,6 +76,16 @@ def parse(lines: list[str]) -> list[SectionNode]:
             collected.setdefault(field, []).append(line)
     close_section()
     return roots
+
+
+def _complete(lines: list[str], starts: list[int]) -> int:
+    """How many blocks carry an actions or areas field besides their objective."""
+    bounds = [*starts, len(lines)]
+    return sum(
+        1
+        for start, end in zip(bounds, bounds[1:], strict=False)
+        if any(_field_of(line) in ("actions", "areas") for line in lines[start + 2 : end])
+    )
 
 
 def _field_of(line: str) -> str | None:

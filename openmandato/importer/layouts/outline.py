@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from openmandato.importer.blocks import Block, split_marker
-from openmandato.importer.text import is_boilerplate, is_heading, make_title, split_areas
+from openmandato.importer.text import is_boilerplate, is_heading, is_proposal, make_title, split_areas
 from openmandato.importer.tree import ActionNode, SectionNode
 
 MISSION = re.compile(r"^missione\s+(\d{1,2})\b\s*[-–—:.]?\s*(.*)$", re.IGNORECASE)
@@ -15,8 +15,11 @@ PROGRAM = re.compile(r"^programma\s+(\d{1,2})\b\s*[-–—:.]?\s*(.*)$", re.IGNO
 STRATEGIC = re.compile(r"^obiettivo\s+strategico\s*([\w.]*\d[\w.]*)?\s*[-–—:.]?\s*(.+)$", re.IGNORECASE)
 OPERATIVE = re.compile(r"^obiettivo\s+operativo\s*([\w.]*\d[\w.]*)?\s*[-–—:.]?\s*(.+)$", re.IGNORECASE)
 AREAS = re.compile(
-    r"^(?:assessorat[oi]|assessor[ei]|settor[ei](?:\s+responsabil[ei])?|area\s+responsabile|aree\s+responsabili"
-    r"|responsabil[ei]|delega|deleghe|ufficio\s+competente|uffici\s+competenti)\s*[:–-]\s*(.+)$",
+    r"^(?:assessorat[oi]|assessor[ei]|settor[ei](?:\s+(?:responsabil[ei]|competent[ei]|coinvolt[ie]))?"
+    r"|area\s+responsabile|aree\s+responsabili|responsabil[ei]|delega|deleghe|referent[ei]"
+    r"|uffici?o?\s+(?:competent[ei]|responsabil[ei]|coinvolt[oi]|referent[ei])"
+    r"|struttur[ae]\s+(?:competent[ei]|responsabil[ei])|soggetti\s+e\s+uffici\s+coinvolti)"
+    r"\s*(?:\(\d+\)|\[\d+\]|[*¹²³⁴⁵⁶⁷⁸⁹\d])?\s*[:–-]\s*(.+)$",
     re.IGNORECASE,
 )
 OBJECTIVE = re.compile(r"^obiettiv[oi]\s*(?:generale)?\s*[:–-]\s*(.+)$", re.IGNORECASE)
@@ -37,6 +40,7 @@ class _Outline:
         self.label: ActionNode | None = None
         self.dup = {"mission": "", "program": ""}
         self.strategic: ActionNode | None = None
+        self.has_headings = False
 
     @property
     def section(self) -> SectionNode | None:
@@ -68,7 +72,9 @@ class _Outline:
 
 
 def parse(blocks: list[Block]) -> list[SectionNode]:
+    blocks = [block for block in blocks if block.kind != "meta"]
     outline = _Outline()
+    outline.has_headings = any(block.kind == "heading" for block in blocks)
     heading_levels = sorted({b.level for b in blocks if b.kind == "heading"})
     rank = {level: index + 1 for index, level in enumerate(heading_levels)}
     for index, block in enumerate(blocks):
@@ -86,11 +92,30 @@ def parse(blocks: list[Block]) -> list[SectionNode]:
             _paragraph(outline, blocks, index, text)
     for section in _walk(outline.roots):
         if not section.actions:
-            paragraphs = outline.paragraphs.get(id(section), [])
-            if paragraphs and not section.sections:
-                section.actions = [ActionNode(title=make_title(p), text=p) for p in paragraphs]
-                section.summary = ""
+            _prose_actions(section, outline.paragraphs.get(id(section), []))
     return [s for s in outline.roots if any(True for _ in s.leaf_actions())]
+
+
+def _prose_actions(section: SectionNode, paragraphs: list[str]) -> None:
+    """A block with no list states its proposals in prose: one action per paragraph that commits to
+    something. When no paragraph does and the section has no sub-sections, every paragraph is kept,
+    with a low confidence."""
+    if not paragraphs:
+        return
+    proposals = [p for p in paragraphs if is_proposal(p)]
+    if not proposals and section.sections:
+        return
+    chosen = proposals or paragraphs
+    section.actions = [
+        ActionNode(
+            title=make_title(p),
+            text=p,
+            confidence=0.6 if p in proposals else 0.35,
+            flags=["prose"],
+        )
+        for p in chosen
+    ]
+    section.summary = "\n\n".join(p for p in paragraphs if p not in chosen)
 
 
 def _walk(sections):
@@ -176,14 +201,17 @@ def _paragraph(outline: _Outline, blocks: list[Block], index: int, text: str) ->
         return
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     if text.endswith(":") and following is not None and following.kind == "item":
-        label = ActionNode(title=make_title(text[:-1]), text=text[:-1])
+        label = ActionNode(title=make_title(text[:-1]), text=text[:-1], flags=["lead_in"])
         outline.actions = []
         outline.ensure_section().actions.append(label)
         outline.label = label
         return
     if _looks_like_heading(text, following):
         outline.open_section(text, 1 if text.isupper() else 2)
+        outline.section.flags.append("guessed_heading")
         return
+    if outline.section is None and outline.has_headings:
+        return  # prose before the first heading is a preamble, not a section of its own
     outline.actions, outline.label = [], None
     section = outline.ensure_section()
     outline.paragraphs.setdefault(id(section), []).append(text)

@@ -48,8 +48,11 @@ def _paragraph(paragraph: Paragraph, formats, counters, blocks: list[Block]) -> 
         return
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     heading = re.match(r"(?:Heading|Titolo)\s*(\d)", style, re.IGNORECASE)
-    if heading or style.lower() == "title":
-        blocks.append(Block("heading", text, level=int(heading.group(1)) if heading else 0))
+    if style.lower() in ("title", "titolo", "subtitle", "sottotitolo"):
+        blocks.append(Block("meta", text))  # the document's title: metadata, not a section
+        return
+    if heading:
+        blocks.append(Block("heading", text, level=int(heading.group(1))))
         return
     num_pr = paragraph._p.find(qn("w:pPr") + "/" + qn("w:numPr"))
     if num_pr is not None:

@@ -32,6 +32,7 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "blockquote", "dd", "dt"
 
 def read_html(html: str) -> list[Block]:
     soup = BeautifulSoup(html, "html.parser")
+    title = normalise(soup.title.get_text(" ")) if soup.title else ""
     for tag in soup(DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
@@ -41,7 +42,8 @@ def read_html(html: str) -> list[Block]:
         if DROP_HINTS.search(hint) and tag.name not in ("html", "body", "main"):
             tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
-    blocks: list[Block] = []
+    # The page's <title> often names the comune or the candidate: metadata, not content.
+    blocks: list[Block] = [Block("meta", title)] if title else []
     _walk(root, blocks, list_depth=-1)
     return blocks
 

@@ -149,6 +149,8 @@ def test_pdf_without_text_layer_or_with_a_password_is_refused_clearly():
 
 def test_docx_lists_keep_their_levels_and_numbers():
     tree = parse("docx", corpus.make_program(9, themes=2, per_theme=3))
-    first = tree.sections[0].sections[0]
+    # The Title style is the document's title (metadata), not a section holding the themes.
+    assert tree.title == "Programma di mandato 2024-2029 — Comune di Borgoverde"
+    first = tree.sections[0]
     assert [a.code for a in first.actions] == ["1", "2", "3"]
     assert len(first.actions[1].actions) == 2  # "List Number 2" paragraphs nest under the item above
