@@ -249,3 +249,12 @@ def add_cosignature(checkpoint: Checkpoint, line: str) -> Cosignature:
         if existing:
             return existing
         return Cosignature.objects.create(checkpoint=checkpoint, witness=key.name, line=line)
+
+
+def saved_state(mandate: Mandate) -> dict | None:
+    """What `verify_remote --save` keeps: the key, the latest signed checkpoint and its leaf hashes."""
+    checkpoint = latest(mandate)
+    if checkpoint is None:
+        return None
+    leaves = leaf_hashes(mandate, 0, checkpoint.tree_size)
+    return {"vkey": verifier_key(), "note": checkpoint.note, "leaves": verifier.b64(b"".join(leaves))}

@@ -85,7 +85,7 @@ def backfill(apps, schema_editor):
         else:
             continue
         body = _canonical(data)
-        LedgerEntry.objects.filter(pk=entry.pk).update(
+        LedgerEntry._base_manager.filter(pk=entry.pk).update(
             kind=kind, body=body, leaf_hash=hashlib.sha256(b"\x00" + body.encode()).hexdigest()
         )
 
