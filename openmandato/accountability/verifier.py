@@ -634,8 +634,20 @@ def check_site(
                     f"inconsistency: the log has {checkpoint.size} entries, fewer than the {old.size} "
                     "of the saved checkpoint (truncated)"
                 )
-            if old.size:
-                proof = site.api("/proof/consistency", first=old.size, second=checkpoint.size)["proof"]
+            if old.size == checkpoint.size and old.root != checkpoint.root:
+                raise VerificationError(
+                    f"inconsistency: two different signed checkpoints of size {old.size} (history rewritten)"
+                    + _first_difference(site, saved)
+                )
+            if 0 < old.size < checkpoint.size:
+                try:
+                    proof = site.api("/proof/consistency", first=old.size, second=checkpoint.size)["proof"]
+                except VerificationError as exc:
+                    raise VerificationError(
+                        f"inconsistency: the site cannot prove that its log of size {checkpoint.size} "
+                        f"extends the saved checkpoint of size {old.size} ({exc})"
+                        + _first_difference(site, saved)
+                    ) from None
                 if not verify_consistency(
                     old.size, checkpoint.size, old.root, checkpoint.root, _unhex(proof)
                 ):
@@ -647,10 +659,14 @@ def check_site(
         entries, leaves, files, tree = [], [], [], CompactRange()
         old_root_checked = not saved
         while len(entries) < checkpoint.size:
-            page = site.api("/entries", start=len(entries), end=min(len(entries) + 1000, checkpoint.size))
-            if not page["entries"]:
-                raise VerificationError("the site served fewer entries than its checkpoint")
-            for item in page["entries"]:
+            page = site.api("/entries", start=len(entries))
+            served = min(page["tree_size"], len(entries) + len(page["entries"]))
+            if not page["entries"] or page["tree_size"] < checkpoint.size:
+                raise VerificationError(
+                    f"the site serves {served} entries but its checkpoint has {checkpoint.size}: "
+                    f"entries from #{served + 1} on are gone"
+                )
+            for item in page["entries"][: checkpoint.size - len(entries)]:
                 index = len(entries)
                 body = item["body"].encode()
                 leaves.append(leaf_hash(body))
@@ -660,15 +676,18 @@ def check_site(
                 files += [(index, f) for f in item.get("files", [])]
                 file_hashes = {e.get("file_sha256") for e in data.get("evidence", []) if e.get("file_sha256")}
                 if any(f["sha256"] not in file_hashes for f in item.get("files", [])):
-                    raise VerificationError(f"entry {index}: a served file is not the one in the log")
+                    raise VerificationError(f"entry #{index + 1}: a served file is not the one in the log")
                 if saved and tree.size == Checkpoint.parse(saved["note"]).size:
                     if tree.root() != Checkpoint.parse(saved["note"]).root:
-                        raise VerificationError(f"entries 0..{index}: do not match the saved checkpoint")
+                        raise VerificationError(
+                            f"entries #1..#{index + 1} do not match the saved checkpoint"
+                            + _first_difference(site, saved)
+                        )
                     old_root_checked = True
         if tree.root() != checkpoint.root or not old_root_checked:
             raise VerificationError(
-                f"the {len(entries)} entries served do not hash to the signed root: "
-                + _first_bad(site, leaves)
+                f"the {len(entries)} entries served do not hash to the signed root"
+                + (_first_difference(site, saved) if saved else _first_bad(site, leaves))
             )
         if checkpoint.size:
             last = checkpoint.size - 1
@@ -681,7 +700,7 @@ def check_site(
                 checkpoint.root,
             )
             if not ok:
-                raise VerificationError(f"entry {last}: the server's inclusion proof does not verify")
+                raise VerificationError(f"entry #{last + 1}: the server's inclusion proof does not verify")
         lines.append(f"inclusion ok: all {len(entries)} entries are in the signed tree")
         actions = []
         cursor = None
@@ -701,7 +720,7 @@ def check_site(
                 content = site.get(urllib.parse.urlsplit(item["url"]).path)
                 if hashlib.sha256(content).hexdigest() != item["sha256"]:
                     raise VerificationError(
-                        f"entry {index}: evidence file {item['url']} does not match its SHA-256 in the log"
+                        f"entry #{index + 1}: evidence file {item['url']} does not match its SHA-256"
                     )
             lines.append(f"files ok: {len(files)} evidence files match their hashes")
     except VerificationError as exc:
@@ -718,16 +737,24 @@ def check_site(
 
 
 def _first_bad(site: Site, leaves: list[bytes]) -> str:
-    """Name the first entry whose leaf hash differs from the one the server's proof expects."""
-    size = len(leaves)
-    for index, leaf in enumerate(leaves):
+    """Name the first entry after which the served entries stop matching the site's own signed
+    checkpoints (one is signed after each write)."""
+    tree, after, signed = CompactRange(), 0, {}
+    while True:
         try:
-            served = site.api("/proof/inclusion", index=index, tree_size=size)
+            page = site.api("/checkpoints", after=after, limit=500)
         except VerificationError:
-            return f"entry {index} cannot be proven"
-        if bytes.fromhex(served["leaf_hash"]) != leaf:
-            return f"first bad entry {index}"
-    return "the tree does not match the checkpoint"
+            break
+        for item in page["items"]:
+            signed[item["tree_size"]] = bytes.fromhex(item["root_hash"])
+        if not page.get("next_after"):
+            break
+        after = page["next_after"]
+    for index, leaf in enumerate(leaves):
+        tree.append(leaf)
+        if tree.size in signed and signed[tree.size] != tree.root():
+            return f"; first bad entry #{index + 1} (its signed checkpoint of size {tree.size} differs)"
+    return ""
 
 
 def _first_difference(site: Site, saved: dict) -> str:
@@ -737,20 +764,25 @@ def _first_difference(site: Site, saved: dict) -> str:
     index = 0
     while index < len(known):
         try:
-            page = site.api("/entries", start=index, end=min(index + 1000, len(known)))["entries"]
-        except (VerificationError, KeyError, TypeError):
+            page = site.api("/entries", start=index)["entries"]
+        except VerificationError:
+            page = []
+        except (KeyError, TypeError):
             return ""
         if not page:
-            return f"; entries from {index} on are gone"
+            return f"; entries from #{index + 1} on are gone"
         for item in page:
             if leaf_hash(item["body"].encode()) != known[index]:
-                return f"; first bad entry {index}"
+                return f"; first bad entry #{index + 1}"
             index += 1
     return ""
 
 
-def monitor(url: str, saved: dict | None, rounds: int, interval: float, **options) -> Report:
-    """Poll up to `rounds` times; stop at the first inconsistency."""
+def monitor(
+    url: str, saved: dict | None, rounds: int, interval: float, sleep=time.sleep, **options
+) -> Report:
+    """Poll up to `rounds` times, each round checked against the checkpoint of the previous one; stop at
+    the first inconsistency."""
     report = Report(False, ["no round run"])
     for round_number in range(max(1, rounds)):
         report = check_site(url, saved, **options)
@@ -759,11 +791,11 @@ def monitor(url: str, saved: dict | None, rounds: int, interval: float, **option
             return report
         saved = report.checkpoint
         if round_number + 1 < rounds:
-            time.sleep(interval)
+            sleep(interval)
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     parser = argparse.ArgumentParser(description="Verify an OpenMandato transparency log independently.")
     parser.add_argument("url", help="the municipality's address, e.g. https://site.example/borgo/")
     parser.add_argument("--checkpoint", help="a checkpoint saved earlier with --save")
@@ -775,6 +807,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--interval", type=float, default=60.0)
     args = parser.parse_args(argv)
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     try:
         saved = None
         if args.checkpoint:
@@ -786,18 +819,18 @@ def main(argv: list[str] | None = None) -> int:
             "check_files": not args.no_files,
         }
     except (OSError, ValueError, VerificationError) as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
+        print(f"FAILED: {exc}", file=stderr)
         return 2
     if args.monitor:
         report = monitor(args.url, saved, args.rounds, args.interval, **options)
     else:
         report = check_site(args.url, saved, **options)
     for line in report.lines:
-        print(line, file=sys.stdout if report.ok else sys.stderr)
+        print(line, file=stdout if report.ok else stderr)
     if report.ok and args.save:
         with open(args.save, "w", encoding="utf-8") as handle:
             json.dump(report.checkpoint, handle, ensure_ascii=False, indent=1)
-    print("OK" if report.ok else "NOT VERIFIED", file=sys.stdout if report.ok else sys.stderr)
+    print("OK" if report.ok else "NOT VERIFIED", file=stdout if report.ok else stderr)
     return 0 if report.ok else 1
 
 
