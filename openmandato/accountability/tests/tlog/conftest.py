@@ -130,3 +130,11 @@ def save(tmp_path, state) -> str:
     target = tmp_path / "saved-checkpoint.json"
     target.write_text(json.dumps(state), encoding="utf-8")
     return str(target)
+
+
+@pytest.fixture(scope="session")
+def local_tsa(tmp_path_factory):
+    from .tsa import LocalTSA, make_authority
+
+    with LocalTSA(make_authority(tmp_path_factory.mktemp("tsa"))) as authority:
+        yield authority
