@@ -26,6 +26,7 @@ import base64
 import datetime
 import hashlib
 import json
+import os
 import secrets
 import sys
 import time
@@ -793,6 +794,72 @@ def monitor(
         if round_number + 1 < rounds:
             sleep(interval)
     return report
+
+
+# --- Witnessing ---------------------------------------------------------------------------------
+
+
+def load_witness_key(path: str, generate: bool = False) -> ed25519.Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        with open(path, "rb") as handle:
+            key = serialization.load_pem_private_key(handle.read(), password=None)
+    except FileNotFoundError:
+        if not generate:
+            raise
+        key = ed25519.Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+            handle.write(pem)
+    if not isinstance(key, ed25519.Ed25519PrivateKey):
+        raise VerificationError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def witness(url: str, key: ed25519.Ed25519PrivateKey, name: str, state: dict | None) -> tuple[dict, str]:
+    """Cosign the site's latest checkpoint if it is signed by the key seen before and consistent with the
+    last checkpoint this witness cosigned (C2SP tlog-witness ideas). Returns the new state and the line."""
+    site = Site(url)
+    current = site.api("/checkpoint.json")
+    log_key = VerifierKey.parse(state["vkey"] if state else current["vkey"])
+    checkpoint = Checkpoint.parse(current["note"])
+    verify_note(checkpoint.note, log_key)
+    if state:
+        old = Checkpoint.parse(state["note"])
+        if old.origin != checkpoint.origin:
+            raise VerificationError(f"the site now serves another log ({checkpoint.origin})")
+        if checkpoint.size < old.size:
+            raise VerificationError(
+                f"refused: size {checkpoint.size} is smaller than the {old.size} cosigned"
+            )
+        if checkpoint.size == old.size and checkpoint.root != old.root:
+            raise VerificationError(f"refused: two different checkpoints of size {old.size}")
+        if checkpoint.size > old.size > 0:
+            proof = site.api("/proof/consistency", first=old.size, second=checkpoint.size)["proof"]
+            if not verify_consistency(old.size, checkpoint.size, old.root, checkpoint.root, _unhex(proof)):
+                raise VerificationError(
+                    f"refused: the checkpoint of size {checkpoint.size} is not consistent with the "
+                    f"{old.size} cosigned before (history rewritten)"
+                )
+    line = cosign(checkpoint.body, name, key)
+    path = f"/api/v1/tlog/{site.slug}/checkpoints/{checkpoint.size}/cosignatures"
+    request = urllib.request.Request(  # noqa: S310 (http/https only, checked by Site)
+        site.url(path),
+        data=json.dumps({"cosignature": line}).encode(),
+        headers={"Content-Type": "application/json", "User-Agent": "openmandato-witness"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=site.timeout) as response:  # noqa: S310
+            response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(2000).decode("utf-8", "replace")
+        raise VerificationError(f"the site refused the cosignature: HTTP {exc.code} {detail}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise VerificationError(f"{path}: {exc}") from None
+    return {"url": url, "vkey": verifier_key(log_key.name, log_key.public), "note": checkpoint.note}, line
 
 
 def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:

@@ -108,6 +108,11 @@ def resign_from(mandate, size: int) -> None:
     from openmandato.accountability import tlog
 
     raw(
+        "DELETE FROM accountability_cosignature WHERE checkpoint_id IN "
+        "(SELECT id FROM accountability_checkpoint WHERE mandate_id = %s AND tree_size >= %s)",
+        [mandate.pk, size],
+    )
+    raw(
         "DELETE FROM accountability_checkpoint WHERE mandate_id = %s AND tree_size >= %s",
         [mandate.pk, size],
     )
