@@ -1,5 +1,6 @@
 """Accountability: append-only progress updates with evidence, indicators, the ledger, roles and audit."""
 
+import base64
 from decimal import Decimal
 
 from django.conf import settings
@@ -266,6 +267,11 @@ class Checkpoint(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.origin} #{self.tree_size} {self.root_hash[:12]}"
+
+    @property
+    def root_base64(self) -> str:
+        """The root hash as the checkpoint note writes it."""
+        return base64.b64encode(bytes.fromhex(self.root_hash)).decode()
 
 
 class CheckpointTimestamp(AppendOnlyModel):

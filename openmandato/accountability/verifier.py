@@ -886,18 +886,18 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
             "check_files": not args.no_files,
         }
     except (OSError, ValueError, VerificationError) as exc:
-        print(f"FAILED: {exc}", file=stderr)
+        stderr.write(f"FAILED: {exc}\n")
         return 2
     if args.monitor:
         report = monitor(args.url, saved, args.rounds, args.interval, **options)
     else:
         report = check_site(args.url, saved, **options)
     for line in report.lines:
-        print(line, file=stdout if report.ok else stderr)
+        (stdout if report.ok else stderr).write(line + "\n")
     if report.ok and args.save:
         with open(args.save, "w", encoding="utf-8") as handle:
             json.dump(report.checkpoint, handle, ensure_ascii=False, indent=1)
-    print("OK" if report.ok else "NOT VERIFIED", file=stdout if report.ok else stderr)
+    (stdout if report.ok else stderr).write(("OK" if report.ok else "NOT VERIFIED") + "\n")
     return 0 if report.ok else 1
 
 

@@ -1,3 +1,4 @@
+import base64
 import json
 import re
 import subprocess
@@ -114,7 +115,8 @@ def test_the_latest_checkpoint_is_in_the_portal_footer(world, history):
     checkpoint = Checkpoint.objects.filter(mandate=world.mandate).order_by("-tree_size").first()
     assert checkpoint.tree_size == 3
     body = Client().get("/borgo/").content.decode()
-    assert checkpoint.root_hash in body and "3 voci" in body
+    assert base64.b64encode(bytes.fromhex(checkpoint.root_hash)).decode() in body and "3 voci" in body
+    assert checkpoint.note.split("\n")[2] in body  # the root exactly as checkpoint.txt writes it
     assert "/borgo/checkpoint.txt" in body
     action_page = Client().get(f"/borgo/actions/{world.action_a.pk}/").content.decode()
     assert LedgerEntry.objects.get(seq=2, mandate=world.mandate).hash in action_page
