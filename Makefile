@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-dev system-libs system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean bench bench-import
+.PHONY: install install-dev system-libs system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean bench bench-import bench-ledger
 
 install: $(VENV)/.installed-base ## create .venv and install the runtime from the lock (idempotent)
 
@@ -77,6 +77,9 @@ bench-import: ## importer accuracy on the real corpus in ../shared/corpus (table
 
 bench: install-dev ## parse-time benchmark of a 40-page program (figures in BENCHMARKS.md)
 	$(BIN)/python bench/bench_parse.py
+
+bench-ledger: install-dev ## transparency-log costs for a mandate of 10,000 entries (figures in BENCHMARKS.md)
+	$(BIN)/python bench/bench_ledger.py
 
 vendor: ## refresh the vendored front-end files from npm (versions pinned in package.json)
 	./scripts/vendor-frontend.sh

@@ -146,3 +146,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Transparency log (docs/ledger.md): the Ed25519 key that signs checkpoints (generated on first use,
+# outside the repository), the name it signs with, an optional RFC 3161 TSA (off by default) with the
+# CA certificates to trust, and the witnesses' verifier keys (comma-separated) allowed to cosign.
+TLOG_KEY_FILE = Path(env_str("TLOG_KEY_FILE", str(VAR_DIR / "tlog" / "checkpoint-ed25519.pem")))
+TLOG_NAME = env_str("TLOG_NAME", "openmandato.localhost")
+TSA_URL = env_str("TSA_URL", "")
+TSA_CA_FILE = env_str("TSA_CA_FILE", "")
+TLOG_WITNESSES = env_list("TLOG_WITNESSES", [])

@@ -38,6 +38,7 @@ urlpatterns = [
     path("backoffice/", include("openmandato.accountability.urls")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("", include("openmandato.accountability.checkpoints")),
     path("", include("openmandato.reports.urls")),
     path("", include("openmandato.portal.urls")),
 ]

@@ -1,5 +1,6 @@
 """Accountability: append-only progress updates with evidence, indicators, the ledger, roles and audit."""
 
+import base64
 from decimal import Decimal
 
 from django.conf import settings
@@ -221,8 +222,18 @@ class Measurement(AppendOnlyModel):
         return f"{self.indicator.name}: {self.value} ({self.date:%d/%m/%Y})"
 
 
+class EntryKind(models.TextChoices):
+    UPDATE = "update", _("Aggiornamento")
+    CORRECTION = "correction", _("Correzione")
+    MEASUREMENT = "measurement", _("Misurazione")
+    PARTICIPATION = "participation", _("Evento di partecipazione")
+
+
 class LedgerEntry(AppendOnlyModel):
-    """One link of a mandate's hash chain: hash = sha256(canonical JSON of the data + previous hash)."""
+    """One entry of a mandate's transparency log.
+
+    `body` is the entry's canonical JSON, the leaf of the Merkle tree (leaf_hash = SHA-256(0x00 ‖ body));
+    entries are also still chained (hash = sha256(body + previous hash)) as before the tree existed."""
 
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="ledger")
     seq = models.PositiveIntegerField()
@@ -232,6 +243,9 @@ class LedgerEntry(AppendOnlyModel):
     measurement = models.OneToOneField(
         Measurement, on_delete=models.PROTECT, null=True, related_name="ledger_entry"
     )
+    kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.UPDATE)
+    body = models.TextField(blank=True)
+    leaf_hash = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -244,6 +258,59 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class Checkpoint(AppendOnlyModel):
+    """A signed statement of a mandate's log: origin, tree size and root hash (C2SP tlog-checkpoint)."""
+
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="checkpoints")
+    origin = models.CharField(max_length=255)
+    tree_size = models.PositiveIntegerField()
+    root_hash = models.CharField(max_length=64)
+    note = models.TextField()  # the signed note: body, blank line, the instance's signature line
+    compact_range = models.JSONField(default=list)  # subtree roots, to extend the tree in O(log n)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("checkpoint firmato")
+        verbose_name_plural = _("checkpoint firmati")
+        ordering = ["mandate", "tree_size"]
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "tree_size"], name="checkpoint_unique_size")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin} #{self.tree_size} {self.root_hash[:12]}"
+
+    @property
+    def root_base64(self) -> str:
+        """The root hash as the checkpoint note writes it."""
+        return base64.b64encode(bytes.fromhex(self.root_hash)).decode()
+
+
+class CheckpointTimestamp(AppendOnlyModel):
+    """An RFC 3161 timestamp token over SHA-256 of the checkpoint body."""
+
+    checkpoint = models.OneToOneField(Checkpoint, on_delete=models.PROTECT, related_name="timestamp")
+    tsa_url = models.CharField(max_length=500)
+    token = models.BinaryField()
+    gen_time = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Cosignature(AppendOnlyModel):
+    """A witness's C2SP cosignature/v1 line over a checkpoint it found consistent with what it saw."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(max_length=255)
+    line = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checkpoint", "witness"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_unique_witness")
+        ]
 
 
 class AuditEntry(models.Model):

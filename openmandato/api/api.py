@@ -279,3 +279,8 @@ def post_measurement(request, indicator_id: int, payload: schemas.MeasurementIn)
         "note": measurement.note,
     }
     return Status(201, row)
+
+
+from openmandato.api.tlog import router as tlog_router  # noqa: E402 (mounted after the core routes)
+
+api.add_router("/tlog", tlog_router)

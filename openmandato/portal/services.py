@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from openmandato.accountability import ledger, rollup
+from openmandato.accountability import rollup, tlog
 from openmandato.accountability.models import Evidence, Indicator, Measurement, ProgressUpdate
 from openmandato.programs.models import Action, Area, Mandate, Municipality, Section
 from openmandato.programs.status import Status
@@ -117,7 +117,8 @@ def _indicator_view(indicator: Indicator) -> dict:
 
 
 def ledger_head(mandate: Mandate | None):
-    return ledger.head(mandate) if mandate else None
+    """The latest signed checkpoint of the mandate's transparency log (shown in the footer)."""
+    return tlog.latest(mandate)
 
 
 def weights_table(mandate: Mandate) -> dict:

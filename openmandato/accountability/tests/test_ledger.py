@@ -1,3 +1,4 @@
+import base64
 import json
 import re
 import subprocess
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from openmandato.accountability import ledger
-from openmandato.accountability.models import ActKind, EvidenceKind, LedgerEntry
+from openmandato.accountability.models import ActKind, Checkpoint, EvidenceKind, LedgerEntry
 from openmandato.accountability.services import EvidenceInput, record_progress
 
 from .conftest import PAST
@@ -110,9 +111,12 @@ def test_the_published_ledger_verifies_with_the_documented_script(world, history
     assert "entry #1 does not verify" in tampered.stderr
 
 
-def test_the_latest_hash_is_in_the_portal_footer(world, history):
-    head = LedgerEntry.objects.get(mandate=world.mandate, seq=3).hash
+def test_the_latest_checkpoint_is_in_the_portal_footer(world, history):
+    checkpoint = Checkpoint.objects.filter(mandate=world.mandate).order_by("-tree_size").first()
+    assert checkpoint.tree_size == 3
     body = Client().get("/borgo/").content.decode()
-    assert head in body
+    assert base64.b64encode(bytes.fromhex(checkpoint.root_hash)).decode() in body and "3 voci" in body
+    assert checkpoint.note.split("\n")[2] in body  # the root exactly as checkpoint.txt writes it
+    assert "/borgo/checkpoint.txt" in body
     action_page = Client().get(f"/borgo/actions/{world.action_a.pk}/").content.decode()
     assert LedgerEntry.objects.get(seq=2, mandate=world.mandate).hash in action_page
