@@ -27,6 +27,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openmandato.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "openmandato.security.odd_input.OddInputMiddleware",
+    "openmandato.security.odd_input.ApiJsonErrorsMiddleware",
     "openmandato.api.middleware.ApiCachingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +112,9 @@ MEDIA_URL = "media/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Bodies larger than this are refused on their Content-Length, before anything reads them (the largest
+# upload is a 20 MB program document).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 21) * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:my_actions"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -125,6 +131,7 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"outage": {"()": "openmandato.security.logging.OutageOneLiner"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outage"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
