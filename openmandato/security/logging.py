@@ -13,17 +13,9 @@ class OutageOneLiner(logging.Filter):
         if is_outage(exc):
             first_line = (str(exc).strip().splitlines() or [""])[0]
             record.msg = f"database unavailable (503): %s %s: {type(exc).__name__}: %s"
-            record.args = (
-                getattr(record, "request", None) and record.request.method,
-                _path(record),
-                first_line,
-            )
+            request = getattr(record, "request", None)
+            record.args = (getattr(request, "method", "?"), getattr(request, "path", "?"), first_line)
             record.exc_info = None
             record.exc_text = None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
-
-
-def _path(record) -> str:
-    request = getattr(record, "request", None)
-    return getattr(request, "path", "?")
