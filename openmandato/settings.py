@@ -12,8 +12,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.env import env_bool, env_int, env_list, env_str
+from openmandato.env import cache_from_environment, env_bool, env_int, env_list, env_str
 from openmandato.secret import load_or_create_secret_key
+from openmandato.security.headers import DEFAULT_POLICY
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("OPENMANDATO_VAR_DIR", str(PACKAGE_DIR.parent / "var")))
@@ -27,7 +28,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openmandato.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        conn_health_checks=True,
+        conn_health_checks=env_int("DATABASE_CONN_MAX_AGE", 0) > 0,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -48,13 +49,17 @@ INSTALLED_APPS = [
     "openmandato.demo",
     "openmandato.api",
     "openmandato.reports",
+    "openmandato.security",
     "ninja",
 ]
 
 MIDDLEWARE = [
+    "openmandato.security.clientip.ClientIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "openmandato.security.headers.ContentSecurityPolicyMiddleware",
     "openmandato.security.odd_input.OddInputMiddleware",
     "openmandato.security.odd_input.ApiJsonErrorsMiddleware",
+    "openmandato.security.throttle.FailureThrottleMiddleware",
     "openmandato.api.middleware.ApiCachingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,11 +126,29 @@ LOGOUT_REDIRECT_URL = "portal:home"
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
 API_RATE_ANON = env_str("API_RATE_ANON", "120/m")
 API_RATE_TOKEN = env_str("API_RATE_TOKEN", "600/m")
-CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")}}
+CACHES = {"default": cache_from_environment(VAR_DIR)}
+# Addresses (or networks) of our own reverse proxies: only their X-Forwarded-For/-Proto are believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+LOGIN_FAILURES_LIMIT = env_int("LOGIN_FAILURES_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+TOKEN_FAILURES_LIMIT = env_int("TOKEN_FAILURES_LIMIT", 10)
+TOKEN_LOCKOUT_SECONDS = env_int("TOKEN_LOCKOUT_SECONDS", 15 * 60)
+REPORT_RATE = env_str("REPORT_RATE", "10/m")
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", DEFAULT_POLICY)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
