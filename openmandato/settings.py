@@ -120,6 +120,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Bodies larger than this are refused on their Content-Length, before anything reads them (the largest
 # upload is a 20 MB program document).
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 21) * 1024 * 1024
+IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 300)
+IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 30)
+IMPORT_MAX_ACTIONS = env_int("IMPORT_MAX_ACTIONS", 3000)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:my_actions"
 LOGOUT_REDIRECT_URL = "portal:home"
