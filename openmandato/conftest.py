@@ -39,3 +39,9 @@ def run_cli(tmp_path):
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def process_local_cache(settings):
+    """Tests count rate limits in a per-process cache (tests of the shared cache set their own)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

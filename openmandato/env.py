@@ -39,3 +39,39 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def cache_from_environment(var_dir) -> dict:
+    """The shared cache (rate limits, PDF reports): REDIS_URL, else CACHE_URL (redis://, rediss://,
+    db://TABLE, file:///PATH, locmem://), else the database (works with several processes, no Redis).
+    CACHE_BACKEND (a dotted class) is still honoured for local set-ups."""
+    prefix = env_str("CACHE_KEY_PREFIX", "om")
+    url = env_str("REDIS_URL") or env_str("CACHE_URL")
+    if not url and env_str("CACHE_BACKEND"):
+        return {"BACKEND": env_str("CACHE_BACKEND"), "KEY_PREFIX": prefix}
+    if not url:
+        url = "db://openmandato_cache"
+    scheme, _sep, rest = url.partition("://")
+    if scheme in ("redis", "rediss", "unix"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "openmandato_cache",
+            "KEY_PREFIX": prefix,
+        }
+    if scheme == "file":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": rest,
+            "KEY_PREFIX": prefix,
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": prefix}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, db://, file:// or locmem://, got {url!r}"
+    )

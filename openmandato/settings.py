@@ -13,8 +13,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.env import env_bool, env_int, env_list, env_str
+from openmandato.env import cache_from_environment, env_bool, env_int, env_list, env_str
 from openmandato.secret import load_or_create_secret_key
+from openmandato.security.headers import DEFAULT_POLICY
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("OPENMANDATO_VAR_DIR", str(PACKAGE_DIR.parent / "var")))
@@ -28,6 +29,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openmandato.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=env_int("DATABASE_CONN_MAX_AGE", 0) > 0,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -48,11 +50,17 @@ INSTALLED_APPS = [
     "openmandato.demo",
     "openmandato.api",
     "openmandato.reports",
+    "openmandato.security",
     "ninja",
 ]
 
 MIDDLEWARE = [
+    "openmandato.security.clientip.ClientIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "openmandato.security.headers.ContentSecurityPolicyMiddleware",
+    "openmandato.security.odd_input.OddInputMiddleware",
+    "openmandato.security.odd_input.ApiJsonErrorsMiddleware",
+    "openmandato.security.throttle.FailureThrottleMiddleware",
     "openmandato.api.middleware.ApiCachingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +118,13 @@ MEDIA_URL = "media/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Bodies larger than this are refused on their Content-Length, before anything reads them (the largest
+# upload is a 20 MB program document).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 21) * 1024 * 1024
+IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 300)
+IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 30)
+IMPORT_MAX_ACTIONS = env_int("IMPORT_MAX_ACTIONS", 3000)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:my_actions"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -133,17 +148,36 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenMandato <noreply@localho
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_DAYS", 3) * 24 * 3600  # reset and invitation links
 API_RATE_ANON = env_str("API_RATE_ANON", "120/m")
 API_RATE_TOKEN = env_str("API_RATE_TOKEN", "600/m")
-CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")}}
+CACHES = {"default": cache_from_environment(VAR_DIR)}
+# Addresses (or networks) of our own reverse proxies: only their X-Forwarded-For/-Proto are believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+LOGIN_FAILURES_LIMIT = env_int("LOGIN_FAILURES_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+TOKEN_FAILURES_LIMIT = env_int("TOKEN_FAILURES_LIMIT", 10)
+TOKEN_LOCKOUT_SECONDS = env_int("TOKEN_LOCKOUT_SECONDS", 15 * 60)
+REPORT_RATE = env_str("REPORT_RATE", "10/m")
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", DEFAULT_POLICY)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"outage": {"()": "openmandato.security.logging.OutageOneLiner"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outage"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 

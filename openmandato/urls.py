@@ -42,3 +42,5 @@ urlpatterns = [
     path("", include("openmandato.reports.urls")),
     path("", include("openmandato.portal.urls")),
 ]
+
+handler500 = "openmandato.security.views.server_error"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from openmandato.accountability.membership_form import MembershipByNameForm
 from openmandato.accountability.models import (
     AuditEntry,
     Evidence,
@@ -103,6 +104,11 @@ class MembershipAdmin(ScopedAdmin):
 
     def can_write(self, request, municipality_id):
         return can_administer(request.user, municipality_id)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["form"] = MembershipByNameForm  # no list of every username on the instance
+        return super().get_form(request, obj, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

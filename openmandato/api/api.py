@@ -14,6 +14,7 @@ from ninja.security import HttpBearer
 
 from openmandato.accountability import ledger, rollup
 from openmandato.accountability.models import EvidenceKind, Indicator, Measurement, ProgressUpdate
+from openmandato.accountability.permissions import can_see_staff_pages
 from openmandato.accountability.services import EvidenceInput, StaleUpdate, add_measurement, record_progress
 from openmandato.api import schemas, serialize
 from openmandato.api.models import ApiToken, hash_token
@@ -74,6 +75,12 @@ def invalid(request, exc):
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=status)
 
 
+def visible_or_404(user, mandate: Mandate) -> None:
+    """A draft is answered like a missing id to anyone without a role in its municipality."""
+    if not mandate.is_published and not can_see_staff_pages(user, mandate.municipality_id):
+        raise Http404
+
+
 def published_mandates():
     return Mandate.objects.published().select_related("municipality")
 
@@ -87,15 +94,15 @@ def list_municipalities(request):
     current = dict(published_mandates().current().values_list("municipality_id", "pk"))
     return [
         {**m, "current_mandate": current.get(m["id"])}
-        for m in Municipality.objects.order_by("name").values(
-            "id", "slug", "name", "province", "region", "istat_code"
-        )
+        for m in Municipality.objects.public()
+        .order_by("name")
+        .values("id", "slug", "name", "province", "region", "istat_code")
     ]
 
 
 @api.get("/municipalities/{slug}", response={200: schemas.MunicipalityOut, **READ_ERRORS}, tags=["programs"])
 def get_municipality(request, slug: str):
-    municipality = get_object_or_404(Municipality, slug=slug)
+    municipality = get_object_or_404(Municipality.objects.public(), slug=slug)
     current = (
         published_mandates().current().filter(municipality=municipality).values_list("pk", flat=True).first()
     )
@@ -236,6 +243,7 @@ def get_ledger(request, mandate_id: int):
 )
 def post_update(request, action_id: int, payload: schemas.UpdateIn):
     action = get_object_or_404(Action.objects.select_related("mandate"), pk=action_id)
+    visible_or_404(request.user, action.mandate)
     corrects = (
         get_object_or_404(ProgressUpdate, pk=payload.corrects, action=action) if payload.corrects else None
     )
@@ -269,6 +277,7 @@ def post_update(request, action_id: int, payload: schemas.UpdateIn):
 )
 def post_measurement(request, indicator_id: int, payload: schemas.MeasurementIn):
     indicator = get_object_or_404(Indicator.objects.select_related("action__mandate"), pk=indicator_id)
+    visible_or_404(request.user, indicator.action.mandate)
     measurement = add_measurement(
         indicator, user=request.user, date=payload.date, value=Decimal(str(payload.value)), note=payload.note
     )

@@ -1,7 +1,10 @@
-"""Rate limits read from settings at each request (so they can be configured and tested)."""
+"""Rate limits read from settings at each request (so they can be configured and tested), counted in
+the shared cache with atomic increments so that every worker process sees the same count."""
 
 from django.conf import settings
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from openmandato.security.throttle import hit
 
 
 class _FromSettings:
@@ -15,11 +18,18 @@ class _FromSettings:
         if rate != self.rate:
             self.rate = rate
             self.num_requests, self.duration = self.parse_rate(rate)
-        return super().allow_request(request)
+        key = self.get_cache_key(request)
+        if key is None:
+            return True
+        allowed, self._wait = hit(self.setting, key, self.num_requests, int(self.duration))
+        return allowed
+
+    def wait(self):
+        return getattr(self, "_wait", None)
 
 
 class PerIpThrottle(_FromSettings, AnonRateThrottle):
-    """Anonymous reads, counted per client IP address."""
+    """Anonymous reads, counted per client IP address (see security/clientip.py for proxies)."""
 
     setting = "API_RATE_ANON"
 

@@ -10,6 +10,7 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from openmandato.importer import limits
 from openmandato.importer.blocks import Block, to_lines
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.layouts import headed_blocks, labelled, outline, stakeholder_tables
@@ -52,6 +53,7 @@ def parse_blocks(blocks: list[Block]) -> ProgramTree:
     review(tree)
     if _leaves(tree.sections) < MIN_ACTIONS:
         raise ImportRejected(_("Nessun programma riconoscibile: non ho trovato sezioni con azioni."))
+    limits.check_actions(_leaves(tree.sections))
     tree.warnings = tree.warnings + duplicate_code_warnings(tree)
     return tree
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from openmandato.importer import limits
 from openmandato.importer.blocks import Block
 from openmandato.importer.errors import ImportRejected
 
@@ -49,6 +50,7 @@ def read_document(path: str | Path) -> Document:
     return read_bytes(data, path.name)
 
 
+@limits.deadline()
 def read_bytes(data: bytes, filename: str) -> Document:
     from openmandato.importer.blocks import to_lines
     from openmandato.importer.readers.docx import read_docx
@@ -65,6 +67,7 @@ def read_bytes(data: bytes, filename: str) -> Document:
         blocks = read_pdf(data)
     elif kind == "docx":
         try:
+            limits.check_docx(data)
             blocks = read_docx(data)
         except (zipfile.BadZipFile, KeyError, ValueError) as error:
             raise ImportRejected(_("Il file DOCX è danneggiato o non leggibile.")) from error

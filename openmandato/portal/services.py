@@ -34,7 +34,7 @@ def municipalities_with_current_mandate():
     current = Q(mandates__is_current=True, mandates__is_published=True)
     leaf = Q(mandates__actions__children__isnull=True, mandates__actions__archived_at__isnull=True)
     return rollup.with_current_progress(
-        Municipality.objects.annotate(
+        Municipality.objects.public().annotate(
             action_count=Count("mandates__actions", filter=current & leaf),
             done_count=Count(
                 "mandates__actions", filter=current & leaf & Q(mandates__actions__status=Status.DONE)

@@ -55,6 +55,9 @@ def _context(municipality, mandate, **extra):
 @cacheable
 def municipality(request, slug):
     municipality, mandate = _municipality_and_mandate(request, slug, required=False)
+    draft = mandate is None and not Municipality.objects.public().filter(pk=municipality.pk).exists()
+    if draft and not can_see_staff_pages(request.user, municipality.pk):
+        raise Http404  # a draft municipality's name is not public
     context = _context(municipality, mandate)
     if mandate:
         context.update(services.dashboard(mandate))

@@ -43,6 +43,13 @@ def municipality_slug(name: str) -> str:
 two_digits = RegexValidator(r"^\d{2}$", _("Inserire un codice di due cifre, ad esempio 09."))
 
 
+class MunicipalityQuerySet(models.QuerySet):
+    def public(self):
+        """Municipalities with at least one published mandate: the only ones whose names are public."""
+        published = Mandate.objects.filter(municipality=models.OuterRef("pk"), is_published=True)
+        return self.filter(models.Exists(published))
+
+
 class Municipality(models.Model):
     name = models.CharField(_("nome"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -92,6 +99,8 @@ class Municipality(models.Model):
         ],
         help_text=_("L'indirizzo della dichiarazione pubblicata su form.agid.gov.it."),
     )
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comune")

@@ -58,5 +58,8 @@ def render_report_html(mandate: Mandate, as_of: datetime.date | None = None) -> 
 def render_report(mandate: Mandate, as_of: datetime.date | None = None, base_url: str | None = None) -> bytes:
     from weasyprint import HTML
 
+    from openmandato.reports.fetcher import ReportURLFetcher
+
     html = render_report_html(mandate, as_of)
-    return HTML(string=html, base_url=base_url or Path(__file__).parent.as_uri()).write_pdf()
+    base = base_url or Path(__file__).parent.as_uri()
+    return HTML(string=html, base_url=base, url_fetcher=ReportURLFetcher()).write_pdf()

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from openmandato.portal.caching import cacheable
 from openmandato.portal.views import _context, _municipality_and_mandate
-from openmandato.reports import exports
+from openmandato.reports import exports, report_cache
 from openmandato.reports.catalog import catalogue
 from openmandato.reports.pdf import render_report
+from openmandato.security.throttle import too_many
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -77,7 +78,20 @@ def report_pdf(request, slug):
             as_of = datetime.date.fromisoformat(request.GET["as_of"])
         except ValueError:
             as_of = None
-    pdf = render_report(mandate, as_of=as_of, base_url=request.build_absolute_uri("/"))
+    key = report_cache.cache_key(mandate, as_of)
+    pdf = report_cache.cached_report(key)
+    if pdf is None:
+        allowed, wait = report_cache.allowed_to_generate(request)
+        if not allowed:
+            return too_many(
+                request,
+                "too many reports requested",
+                "Troppe relazioni richieste: riprova tra poco.",
+                "Too many reports requested: please try again shortly.",
+                wait,
+            )
+        pdf = render_report(mandate, as_of=as_of, base_url=request.build_absolute_uri("/"))
+        report_cache.keep_report(key, pdf)
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = f"-{as_of.isoformat()}" if as_of else ""
     response["Content-Disposition"] = f'inline; filename="{slug}-relazione{suffix}.pdf"'

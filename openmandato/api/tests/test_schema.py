@@ -46,3 +46,55 @@ def seeded(db, keep_test_connection, valenza_path, cremona_path, settings):
 def test_the_api_honours_its_schema(case, seeded):
     headers = {"Authorization": f"Bearer {seeded}"} if case.method == "POST" else None
     case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
+
+
+HOSTILE_CASES = [
+    # (path, method, path parameters, query, JSON body)
+    ("/actions", "GET", {}, {"municipality": "valenza\x00"}, None),
+    ("/actions", "GET", {}, {"q": "scuola\x00"}, None),
+    ("/actions", "GET", {}, {"section": "99999999999999999999999"}, None),
+    ("/mandates", "GET", {}, {"municipality": "\x00"}, None),
+    ("/municipalities/{slug}", "GET", {"slug": "a\x00b"}, {}, None),
+    ("/actions/{action_id}", "GET", {"action_id": "99999999999999999999999"}, {}, None),
+    ("/mandates/{mandate_id}/sections", "GET", {"mandate_id": "18446744073709551616"}, {}, None),
+    (
+        "/actions/{action_id}/updates",
+        "POST",
+        {"action_id": "1"},
+        {},
+        {"status": "in_progress", "progress": 5, "date": "2024-01-01", "note": "a\x00b"},
+    ),
+    (
+        "/actions/{action_id}/updates",
+        "POST",
+        {"action_id": "1"},
+        {},
+        {"status": "in_progress", "progress": 5, "date": "2024-01-01", "corrects": 10**30},
+    ),
+    (
+        "/indicators/{indicator_id}/measurements",
+        "POST",
+        {"indicator_id": "1"},
+        {},
+        {"date": "2024-01-01", "value": "1", "note": "\x00"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "method", "path_parameters", "query", "body"), HOSTILE_CASES)
+def test_nul_bytes_and_huge_ids_are_clear_json_errors(seeded, path, method, path_parameters, query, body):
+    operation = schema["/api/v1" + path][method]
+    kwargs = {"path_parameters": path_parameters, "query": query}
+    if body is not None:
+        kwargs["body"] = body
+        kwargs["media_type"] = "application/json"
+    case = operation.Case(**kwargs)
+    headers = {"Authorization": f"Bearer {seeded}"} if method == "POST" else None
+    response = case.call(headers=headers)
+    assert response.status_code in (400, 404, 422), response.text
+    content_type = {k.lower(): v for k, v in response.headers.items()}["content-type"]
+    assert (content_type[0] if isinstance(content_type, list) else content_type).startswith(
+        "application/json"
+    )
+    detail = response.json()["detail"]
+    assert detail and "\n" not in str(detail)

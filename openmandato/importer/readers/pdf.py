@@ -12,6 +12,7 @@ import pdfplumber
 from django.utils.translation import gettext as _
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from openmandato.importer import limits
 from openmandato.importer.blocks import Block, split_marker
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.text import normalise
@@ -51,6 +52,7 @@ def read_pdf(data: bytes) -> list[Block]:
         if "password" in chain or "encrypt" in chain:
             raise ImportRejected(ENCRYPTED()) from error
         raise ImportRejected(_("Il PDF è danneggiato o non leggibile.")) from error
+    limits.check_pdf_pages(len(pages))
     with pdf:
         page_items = [_page_items(page, number) for number, page in enumerate(pages)]
     lines = [item for items in page_items for item in items if isinstance(item, Line)]

@@ -50,8 +50,9 @@ def indicator_chart(item):
 
 @register.filter
 def css_string(value):
-    """Text safe inside a double-quoted CSS string in a <style> element (apostrophes stay apostrophes)."""
+    """Text safe inside a quoted CSS string: every character but letters, digits, spaces and . , - ' becomes a
+    six-digit CSS escape, so quotes, backslashes, newlines, form feeds and `<` cannot end the string."""
     from django.utils.safestring import mark_safe
 
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    text = "".join(c if c.isalnum() or c in " '.,-" else f"\\{ord(c):06x}" for c in str(value))
     return mark_safe(text)  # noqa: S308 - escaped for CSS above; HTML escaping would print entities
