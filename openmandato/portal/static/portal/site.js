@@ -12,6 +12,8 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     collapseFiltersOnPhones();
+    // Turning a tablet or widening the window must never leave the filters hidden behind no button.
+    phone.addEventListener("change", collapseFiltersOnPhones);
     document.querySelectorAll("textarea.embed-code").forEach(function (area) {
       area.addEventListener("focus", selectEmbedCode);
     });
