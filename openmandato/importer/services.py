@@ -43,6 +43,7 @@ def import_program(
     source_sha256: str = "",
     user=None,
     publish: bool = True,
+    remember: bool = True,
 ) -> ImportOutcome:
     """Create the mandate and its tree (and the municipality, when only a name is given, from the command
     line); re-importing the same file does nothing. The back-office passes the municipality the user was
@@ -96,6 +97,10 @@ def import_program(
                 "actions": writer.action_count,
             },
         )
+        if remember:
+            remember_titles(
+                mandate, writer.document_titles, user=user, filename=source_filename, sha256=source_sha256
+            )
         return ImportOutcome(
             mandate,
             True,
@@ -104,6 +109,27 @@ def import_program(
             len(writer.areas),
             writer.document_titles,
         )
+
+
+def remember_titles(mandate: Mandate, titles: dict[str, str], *, user=None, filename="", sha256="") -> None:
+    """Keep the titles an import (from the command line too) wrote as the document printed them, so a
+    later revision can tell the titles the staff edited since (in the admin or the back-office)."""
+    import uuid
+
+    from openmandato.importer.models import ProgramImport
+
+    ProgramImport.objects.create(
+        token=uuid.uuid4().hex,
+        municipality_id=mandate.municipality_id,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        filename=filename[:255],
+        sha256=sha256,
+        format="",
+        tree={},
+        mandate=mandate,
+        document_titles=titles,
+        confirmed_at=timezone.now(),
+    )
 
 
 def areas_named(
@@ -342,6 +368,7 @@ def confirm_import(
                 source_filename=locked.filename,
                 source_sha256=locked.sha256,
                 publish=False,
+                remember=False,
             )
             titles = outcome.document_titles
             confirmed = Confirmed(outcome.mandate, outcome.created, False, "")
