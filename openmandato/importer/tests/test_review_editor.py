@@ -389,3 +389,15 @@ def test_the_preview_is_bounded_and_costs_the_same_queries_at_any_size(staff):
     assert "Pagina 1 di 8" in body
     last = client.get(preview + "?page=8").content.decode()
     assert "Azione 39.9" in last and "Azione 0.0" not in last
+
+
+def test_the_preview_and_the_editor_read_in_english(staff, settings):
+    client, borgo, _others = staff
+    preview = upload(client, borgo)
+    store(ProgramImport.objects.get(), sample_tree())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(preview + "?item=n6").content.decode()
+    assert "To check (2)" in body
+    assert "reading confidence: 90%" in body
+    assert "looks like analysis, not a commitment" in body
+    assert "Turn into a group heading" in body and "Original text" in body
