@@ -384,7 +384,7 @@ def test_the_preview_is_bounded_and_costs_the_same_queries_at_any_size(staff):
         with CaptureQueriesContext(connection) as queries:
             body = client.get(preview).content.decode()
         counts.append(len(queries))
-    assert counts[0] == counts[1]
+    assert 0 < counts[0] == counts[1] <= 8
     assert body.count('class="outline-item') == 60
     assert "Pagina 1 di 8" in body
     last = client.get(preview + "?page=8").content.decode()
