@@ -371,7 +371,7 @@ def build_tree(tree: dict, items: list[dict], meta: dict) -> tuple[ProgramTree, 
                 title=item["title"][:SECTION_TITLE_MAX_LENGTH],
                 summary=item["summary"],
                 objective=item["objective"],
-                areas=list(item["areas"]),
+                areas=[area[:255] for area in item["areas"]],
             )
             if stack:
                 stack[-1][1].sections.append(node)
@@ -380,9 +380,11 @@ def build_tree(tree: dict, items: list[dict], meta: dict) -> tuple[ProgramTree, 
         else:
             title = item["title"] or title_from(item["text"])
             node = ActionNode(
-                title=title[:TITLE_MAX_LENGTH], text=item["text"] or title, code=item["code"] or None
+                title=title[:TITLE_MAX_LENGTH],
+                text=item["text"] or title,
+                code=item["code"][:CODE_MAX_LENGTH] or None,
             )
-            node.areas = list(item["areas"])
+            node.areas = [area[:255] for area in item["areas"]]
             for key, value in item["extra"].items():
                 setattr(node, key, value)
             node.document_title = item["document_title"] or node.title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -11,7 +12,19 @@ from django.utils.translation import gettext as _
 
 from openmandato.accountability import rollup
 from openmandato.accountability.audit import record_audit
+from openmandato.accountability.permissions import can_administer, can_edit_program, require
+from openmandato.importer.editing import (
+    LOW_DOCUMENT_CONFIDENCE,
+    MAX_EDITS,
+    apply_edit,
+    apply_edits,
+    build_tree,
+    confidence_of,
+)
 from openmandato.importer.errors import ImportRejected
+from openmandato.importer.models import ProgramImport
+from openmandato.importer.parsing import parse_blocks
+from openmandato.importer.reading import read_bytes
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 from openmandato.programs.models import (
     Action,
@@ -43,6 +56,7 @@ def import_program(
     source_sha256: str = "",
     user=None,
     publish: bool = True,
+    remember: bool = True,
 ) -> ImportOutcome:
     """Create the mandate and its tree (and the municipality, when only a name is given, from the command
     line); re-importing the same file does nothing. The back-office passes the municipality the user was
@@ -96,6 +110,10 @@ def import_program(
                 "actions": writer.action_count,
             },
         )
+        if remember:
+            remember_titles(
+                mandate, writer.document_titles, user=user, filename=source_filename, sha256=source_sha256
+            )
         return ImportOutcome(
             mandate,
             True,
@@ -104,6 +122,24 @@ def import_program(
             len(writer.areas),
             writer.document_titles,
         )
+
+
+def remember_titles(mandate: Mandate, titles: dict[str, str], *, user=None, filename="", sha256="") -> None:
+    """Keep the titles an import (from the command line too) wrote as the document printed them, so a
+    later revision can tell the titles the staff edited since (in the admin or the back-office)."""
+
+    ProgramImport.objects.create(
+        token=uuid.uuid4().hex,
+        municipality_id=mandate.municipality_id,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        filename=filename[:255],
+        sha256=sha256,
+        format="",
+        tree={},
+        mandate=mandate,
+        document_titles=titles,
+        confirmed_at=timezone.now(),
+    )
 
 
 def areas_named(
@@ -206,7 +242,6 @@ def find_revision(
     )
     if mandate is None:
         return None
-    from openmandato.importer.models import ProgramImport
 
     last = (
         ProgramImport.objects.filter(mandate=mandate, confirmed_at__isnull=False)
@@ -234,12 +269,6 @@ def start_import(
 ):
     """Parse the document once and keep its tree with the import; the edits made on the same document
     (same SHA-256) for this municipality before are carried over. Raises ImportRejected on bad input."""
-    import uuid
-
-    from openmandato.accountability.permissions import can_edit_program, require
-    from openmandato.importer.models import ProgramImport
-    from openmandato.importer.parsing import parse_blocks
-    from openmandato.importer.reading import read_bytes
 
     require(can_edit_program(user, municipality.pk))
     document = read_bytes(data, filename)
@@ -277,9 +306,6 @@ def start_import(
 
 def record_edit(program_import, *, user, edit: dict) -> None:
     """Apply one review operation; a rejected one (EditRejected) is not stored."""
-    from openmandato.accountability.permissions import can_edit_program, require
-    from openmandato.importer.editing import MAX_EDITS, apply_edit, apply_edits
-    from openmandato.importer.models import ProgramImport
 
     require(can_edit_program(user, program_import.municipality_id))
     with transaction.atomic():
@@ -303,9 +329,6 @@ def confirm_import(
 ) -> Confirmed:
     """Write the reviewed tree: a new mandate lands as a draft; a revision of an imported mandate is
     applied with the staff's title choices. One transaction, audited."""
-    from openmandato.accountability.permissions import can_edit_program, require
-    from openmandato.importer.editing import LOW_DOCUMENT_CONFIDENCE, apply_edits, build_tree, confidence_of
-    from openmandato.importer.models import ProgramImport
     from openmandato.importer.revision import apply_revision
 
     require(can_edit_program(user, program_import.municipality_id))
@@ -342,6 +365,7 @@ def confirm_import(
                 source_filename=locked.filename,
                 source_sha256=locked.sha256,
                 publish=False,
+                remember=False,
             )
             titles = outcome.document_titles
             confirmed = Confirmed(outcome.mandate, outcome.created, False, "")
@@ -355,7 +379,6 @@ def confirm_import(
 
 def publish_mandate(mandate: Mandate, *, user) -> None:
     """Make a draft mandate public (administrators of its municipality), audited."""
-    from openmandato.accountability.permissions import can_administer, require
 
     require(can_administer(user, mandate.municipality_id))
     with transaction.atomic():

@@ -135,3 +135,17 @@ def test_by_default_the_staff_title_is_kept(staff):
     assert action.text.startswith("Aprire entro il 2026")  # the text follows the document
     page = client.get(response["Location"]).content.decode()
     assert "Revisione applicata: 0 azioni nuove, 1 modificata, 0 rimosse." in page
+
+
+def test_a_program_imported_from_the_command_line_also_protects_titles_edited_in_the_admin(staff, run_cli):
+    from openmandato.importer.parsing import parse_text
+    from openmandato.importer.services import import_program
+
+    client, borgo = staff
+    tree = parse_text(FIRST)
+    import_program(tree, municipality=borgo, source_filename="programma.txt", source_sha256="a" * 64)
+    action = Action.objects.get(title__startswith="Aprire un centro")
+    Action.objects.filter(pk=action.pk).update(title="Centro del riuso all'ecocentro")
+    revised = FIRST.replace("Aprire un centro del riuso", "Aprire entro il 2026 un centro del riuso")
+    body = client.get(upload(client, borgo, revised, "programma-2.txt")).content.decode()
+    assert f'id="keep-{action.pk}" value="mine" checked' in body

@@ -66,8 +66,9 @@ def test_the_document_is_parsed_once_not_on_every_preview_or_confirm(editor, val
     def refuse(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("openmandato.importer.parsing.parse_blocks", refuse)
-    monkeypatch.setattr("openmandato.importer.reading.read_bytes", refuse)
+    for module in ("parsing", "reading", "services"):
+        for name in ("parse_blocks", "read_bytes"):
+            monkeypatch.setattr(f"openmandato.importer.{module}.{name}", refuse, raising=False)
     assert client.get(response["Location"]).status_code == 200
     client.post(response["Location"], {})
     assert Mandate.objects.get(municipality=valenza).actions.count() == 84

@@ -9,7 +9,7 @@ from openmandato.importer.errors import ImportRejected
 from openmandato.importer.parsing import parse_blocks
 from openmandato.importer.reading import read_document
 from openmandato.importer.revision import apply_revision
-from openmandato.importer.services import find_revision, import_program
+from openmandato.importer.services import find_revision, import_program, remember_titles
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 
 
@@ -117,7 +117,8 @@ class Command(BaseCommand):
                     "usa --update per applicare le differenze."
                 )
             )
-        apply_revision(revision, source_filename=document.filename, source_sha256=document.sha256)
+        titles = apply_revision(revision, source_filename=document.filename, source_sha256=document.sha256)
+        remember_titles(revision.mandate, titles, filename=document.filename, sha256=document.sha256)
         self.stdout.write(_("Revisione applicata."))
 
     def _fail(self, message: str):
