@@ -19,7 +19,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from openmandato.accountability import verifier
 from openmandato.accountability.models import (
@@ -114,6 +116,15 @@ def sign_checkpoint(mandate: Mandate) -> Checkpoint | None:
     latest = Checkpoint.objects.filter(mandate=mandate).order_by("-tree_size").first()
     if size == 0 or (latest and latest.tree_size == size):
         return latest
+    if latest and latest.tree_size > size:
+        # Entries were removed behind the application's back: refuse to write over the evidence.
+        raise ValidationError(
+            _(
+                "Il registro ha meno voci dell'ultimo checkpoint firmato: "
+                "nessuna scrittura finché non è verificato."
+            ),
+            code="log_truncated",
+        )
     if latest and latest.tree_size < size:
         tree = verifier.CompactRange.load(latest.compact_range)
         for leaf in leaf_hashes(mandate, latest.tree_size):

@@ -131,3 +131,20 @@ def test_participation_events_are_logged_and_verified(history, capsys):
     )
     code, _out, err = verify(capsys)
     assert code == 1 and f"#{entry.seq} (participation)" in err
+
+
+def test_no_write_goes_over_a_truncated_log(history):
+    from django.core.exceptions import ValidationError
+
+    from openmandato.accountability.services import record_progress
+
+    from ..conftest import PAST
+
+    delete_last_entries(history.mandate, keep=3)
+    before = LedgerEntry.objects.count()
+    with pytest.raises(ValidationError) as error:
+        record_progress(
+            history.action_b, user=history.users["admin"], status="stalled", progress=5, date=PAST
+        )
+    assert error.value.code == "log_truncated"
+    assert LedgerEntry.objects.count() == before

@@ -134,3 +134,17 @@ def test_monitor_reports_the_first_inconsistency_between_rounds(site, history):
     assert report.lines[0] == "round 2:" and "first bad entry #3" in report.lines[-1]
     honest = verifier.monitor(site, None, rounds=2, interval=0, sleep=lambda _s: None)
     assert honest.ok
+
+
+def test_the_verifier_imports_only_the_standard_library_and_cryptography():
+    import ast
+
+    tree = ast.parse(VERIFIER.read_text(encoding="utf-8"))
+    modules = {
+        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert modules - {"cryptography", "__future__"} <= sys.stdlib_module_names
+    assert "cryptography" in modules and "django" not in modules and "openmandato" not in modules
