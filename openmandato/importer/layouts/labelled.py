@@ -133,7 +133,11 @@ def _open(opener: Block | None, pending: list[Block]) -> SectionNode:
                 summary.append(rest)
         else:
             title = opener.text
-    section = SectionNode(title=title)
+    section = SectionNode(
+        title=title,
+        source_text=opener.text if opener else "",
+        source_page=opener.page if opener else None,
+    )
     for block in pending:
         if block.kind == "table" or RESPONSIBLE.match(block.text):
             continue
