@@ -13,7 +13,9 @@ from openmandato.importer.layouts.labelled import split_inline_labels
 from openmandato.importer.text import is_metadata_line
 
 # "1° - SETTORE TURISMO:", "20* - PARCO NAZIONALE", "10° – SCUOLA E FORMAZIONE."
-SECTOR = re.compile(r"^(\d{1,2}\s*[°º*]\s*[-–—]\s*[^a-zà-ÿ]{3,}?[.:!]?)(?=\s+\*|\s+[A-ZÀ-Ý]?[a-zà-ÿ]|\s*$)")
+SECTOR = re.compile(
+    r"^(\d{1,2}\s*[°º*]\s*[-–—]\s*[^a-zà-ÿ]{3,}?[.:!]?)(?=\s+\*|\s+[A-ZÀ-Ý]?[’']?[a-zà-ÿ]|\s*$)"
+)
 SECTOR_INSIDE = re.compile(r"(?<=[.!;:])\s+(?=\d{1,2}\s*[°º*]\s*[-–—]\s*[A-ZÀ-Ý]{3})")
 # An item typed inside a paragraph: " *Museo …", " ** Settore …", "; -Ingresso …".
 INLINE_ITEM = re.compile(r"(?<=\S)\s+(?=\*{1,2}\s?[A-ZÀ-Ý0-9“\"«])|(?<=[:;])\s+(?=-\s?[A-ZÀ-Ý])")
