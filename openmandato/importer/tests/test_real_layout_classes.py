@@ -202,3 +202,26 @@ def test_an_empty_word_document_is_still_refused():
     document.save(buffer)
     with pytest.raises(ImportRejected):
         parse_blocks(read_bytes(buffer.getvalue(), "vuoto.docx").blocks)
+
+
+def test_a_table_of_contents_repeating_the_themes_is_not_sections_nor_actions():
+    tree = parse_text(
+        "# Programma di mandato\n\n"
+        "1. Mobilità ........ 3\n2. Scuola ........ 5\n3. Ambiente ........ 7\n\n"
+        "## Mobilità\n\n- Nuove piste ciclabili\n- Bus elettrici\n\n"
+        "## Scuola\n\n- Mensa con prodotti locali\n- Cortili aperti\n\n"
+        "## Ambiente\n\n- Mille alberi nei parchi\n- Raccolta porta a porta\n"
+    )
+    assert len(leaves(tree)) == 6
+    assert not any("...." in leaf for leaf in leaves(tree))
+
+
+def test_an_index_box_without_page_numbers_is_dropped_too():
+    tree = parse_text(
+        "# Il programma\n\n- Mobilità\n- Scuola\n- Ambiente\n\n"
+        "## Mobilità\n\n- Nuove piste ciclabili\n- Bus elettrici\n\n"
+        "## Scuola\n\n- Mensa con prodotti locali\n- Cortili aperti\n\n"
+        "## Ambiente\n\n- Mille alberi nei parchi\n- Raccolta porta a porta\n"
+    )
+    assert "Mobilità" not in leaves(tree)
+    assert len(leaves(tree)) == 6
