@@ -7,7 +7,9 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmandato.settings")
 import django  # noqa: E402
 

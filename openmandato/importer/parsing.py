@@ -66,12 +66,16 @@ def _leaves(sections: list[SectionNode]) -> int:
     return sum(1 for section in sections for _leaf in section.leaf_actions())
 
 
-def _read(blocks: list[Block]) -> list[SectionNode]:
+def _read(blocks: list[Block]) -> tuple[list[SectionNode], str]:
     """The specific layouts (headed blocks, stakeholder tables) win when they recognise the text: their
     cues are unambiguous. Otherwise the general outline reading applies."""
     lines = [line for line in (normalise(x) for x in to_lines(blocks)) if line]
-    specific = max([headed_blocks.parse(lines), stakeholder_tables.parse(lines)], key=_leaves)
-    return specific if _leaves(specific) >= MIN_ACTIONS else outline.parse(blocks)
+    readings = [
+        (headed_blocks.parse(lines), "headed_blocks"),
+        (stakeholder_tables.parse(lines), "stakeholder_tables"),
+    ]
+    specific = max(readings, key=lambda reading: _leaves(reading[0]))
+    return specific if _leaves(specific[0]) >= MIN_ACTIONS else (outline.parse(blocks), "outline")
 
 
 def choose_reading(blocks: list[Block]) -> tuple[list[SectionNode], str, str]:
@@ -85,16 +89,31 @@ def choose_reading(blocks: list[Block]) -> tuple[list[SectionNode], str, str]:
                 "labelled",
                 _("%(count)d azioni annunciate da un'etichetta numerata («Azione 1:»)") % {"count": labels},
             )
-    return best_reading(blocks), "outline", ""
+    sections, name = best_reading(blocks)
+    return sections, name, _reason(name, sections)
 
 
-def best_reading(blocks: list[Block]) -> list[SectionNode]:
-    whole = _read(blocks)
+def _reason(name: str, sections: list[SectionNode]) -> str:
+    leaves = [leaf for section in sections for leaf in section.leaf_actions()]
+    prose = sum(1 for leaf in leaves if "prose" in leaf.flags)
+    values = {"sections": sum(1 for s in sections for _x in s.walk()), "actions": len(leaves), "prose": prose}
+    if name == "headed_blocks":
+        return _("blocchi con campi «Obiettivo», «Macroazioni», «Deleghe»: %(actions)d azioni") % values
+    if name == "stakeholder_tables":
+        return _("tabelle «N° | Azione» per ambito: %(actions)d azioni") % values
+    return (
+        _("%(sections)d sezioni dai titoli, %(actions)d azioni da elenchi e tabelle (%(prose)d da paragrafi)")
+        % values
+    )
+
+
+def best_reading(blocks: list[Block]) -> tuple[list[SectionNode], str]:
+    whole, name = _read(blocks)
     chapters = _chapters(blocks)
     if len(chapters) < 2:
-        return whole
+        return whole, name
     mixed = [section for chapter in chapters for section in _chapter_reading(chapter)]
-    return mixed if _leaves(mixed) > _leaves(whole) else whole
+    return (mixed, "mixed") if _leaves(mixed) > _leaves(whole) else (whole, name)
 
 
 def _chapters(blocks: list[Block]) -> list[list[Block]]:
@@ -113,7 +132,7 @@ def _chapters(blocks: list[Block]) -> list[list[Block]]:
 
 
 def _chapter_reading(chapter: list[Block]) -> list[SectionNode]:
-    reading = _read(chapter)
+    reading, _name = _read(chapter)
     head = chapter[0]
     if head.kind != "heading" or any(section.title == head.text for section in reading):
         return reading

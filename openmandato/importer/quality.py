@@ -28,13 +28,13 @@ ANALYSIS = re.compile(
 # A lead-in waiting for its complement: the list below it details one action.
 LEAD_IN = re.compile(
     r"(?:\b(?:consentir|permetter|obiettiv|finalit|scopo|fine\b|modo\b|utile|util)\w*\s+(?:di|a)|\bper|"
-    r"\bche \w+)\s*:$",
+    r"\bche (?:ospita|ospiterà|comprende|include|contiene|riguarda|interessa))\s*:$",
     re.IGNORECASE,
 )
 
 
 def review(tree: ProgramTree) -> None:
-    dropped = _drop_prose_opening(tree)
+    dropped = _drop_prose_opening(tree) + _drop_background(tree)
     kept = []
     for section in tree.sections:
         if _not_program(section):
@@ -52,6 +52,23 @@ def review(tree: ProgramTree) -> None:
             % {"count": dropped}
         )
     _score(tree)
+
+
+def _drop_background(tree: ProgramTree) -> int:
+    """Prose that commits to nothing is kept only when the document has nothing better; beside lists
+    and proposals it is background ("Il traffico attraversa il centro ogni mattina")."""
+    leaves = list(tree.leaf_actions())
+    background = [leaf for leaf in leaves if "prose" in leaf.flags and leaf.confidence < 0.5]
+    if not background or len(leaves) - len(background) < 2:
+        return 0
+    for section in tree.all_sections():
+        if any(action in background for action in section.actions):
+            section.summary = "\n\n".join(
+                [section.summary, *(a.text for a in section.actions if a in background)]
+            ).strip()
+            section.actions = [a for a in section.actions if a not in background]
+    tree.sections = [s for s in tree.sections if any(True for _leaf in s.leaf_actions())]
+    return len(background)
 
 
 def _prose_only(section: SectionNode) -> bool:

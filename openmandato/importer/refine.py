@@ -13,15 +13,20 @@ from openmandato.importer.layouts.labelled import split_inline_labels
 from openmandato.importer.text import is_metadata_line
 
 # "1° - SETTORE TURISMO:", "20* - PARCO NAZIONALE", "10° – SCUOLA E FORMAZIONE."
-SECTOR = re.compile(r"^(\d{1,2}\s*[°º*]\s*[-–—]\s*[^a-zà-ÿ]{3,}?[.:!]?)(?=\s+\*|\s+[A-ZÀ-Ý]?[a-zà-ÿ]|\s*$)")
+SECTOR = re.compile(
+    r"^(\d{1,2}\s*[°º*]\s*[-–—]\s*[^a-zà-ÿ]{3,}?[.:!]?)(?=\s+\*|\s+[A-ZÀ-Ý]?[’']?[a-zà-ÿ]|\s*$)"
+)
 SECTOR_INSIDE = re.compile(r"(?<=[.!;:])\s+(?=\d{1,2}\s*[°º*]\s*[-–—]\s*[A-ZÀ-Ý]{3})")
 # An item typed inside a paragraph: " *Museo …", " ** Settore …", "; -Ingresso …".
 INLINE_ITEM = re.compile(r"(?<=\S)\s+(?=\*{1,2}\s?[A-ZÀ-Ý0-9“\"«])|(?<=[:;])\s+(?=-\s?[A-ZÀ-Ý])")
 LABEL_ONLY = re.compile(r"^[^a-zà-ÿ]{2,30}:\s*$|^\S.{0,25}:\s*$")
 
 
+TOC_LINE = re.compile(r"^\D.{2,120}?(?:\s*\.{3,}|\s*…+|\s{2,}|\s+)\s*\d{1,3}$")
+
+
 def refine(blocks: list[Block]) -> list[Block]:
-    blocks = split_inline_labels(blocks)
+    blocks = drop_tables_of_contents(split_inline_labels(blocks))
     out: list[Block] = []
     for block in blocks:
         if block.kind == "heading" and _slogan_or_fragment(block, out):
@@ -34,6 +39,43 @@ def refine(blocks: list[Block]) -> list[Block]:
             continue
         for piece in _split_sectors(block):
             out.extend(_split_items(piece))
+    return out
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W\d_]+", " ", text).strip().lower()
+
+
+def drop_tables_of_contents(blocks: list[Block]) -> list[Block]:
+    """A table of contents or an index box repeats the theme names (with page numbers or dot leaders):
+    a run of three or more short lines that are headings further on, or that end with a page number
+    after dot leaders, is not content."""
+    headings = {_key(b.text) for b in blocks if b.kind == "heading"}
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def is_entry(block: Block) -> bool:
+        if block.kind not in ("paragraph", "item", "heading") or len(block.text) > 130:
+            return False
+        if TOC_LINE.match(block.text) and ("..." in block.text or "…" in block.text):
+            return True
+        name = _key(re.sub(r"[\s.…]+\d{1,3}$", "", block.text))
+        return block.kind != "heading" and bool(name) and name in headings
+
+    def flush() -> None:
+        if len(run) >= 3:
+            out.extend(Block("meta", b.text, page=b.page) for b in run)
+        else:
+            out.extend(run)
+        run.clear()
+
+    for block in blocks:
+        if is_entry(block):
+            run.append(block)
+            continue
+        flush()
+        out.append(block)
+    flush()
     return out
 
 

@@ -62,14 +62,15 @@ DOWNLOAD_TITLE = re.compile(r"^scarica\s+(?:il\s+)?pdf\s+(.+)$", re.IGNORECASE)
 # A sentence that commits to something: a future, an intention, a duty or a proposal.
 COMMITMENT = re.compile(
     r"\b(?:\w{3,}(?:erà|eranno|irà|iranno|eremo|iremo|aremo)|sarà|saranno|verrà|verranno|intend\w*|"
-    r"vogliamo|dobbiamo|vuole|si impegna|ci impegniamo|impegno|propon\w+|prevede|prevediamo|priorit[àa]|"
-    r"si conferma|obiettivo è|è necessario|occorre|bisogna|va |vanno |deve |devono )",
+    r"vogliamo|dobbiamo|vuole|si impegna|ci impegniamo|impegno (?:di|a)\b|propon\w+|prevede|prevediamo|"
+    r"priorit[àa]|si conferma|obiettivo è|è necessario|occorre|bisogna|va |vanno |deve |devono )",
     re.IGNORECASE,
 )
+IMPERATIVE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:are|ere|ire|arre|urre|orre)\b")  # "Realizzare il …"
 
 
 def is_proposal(text: str) -> bool:
-    return bool(COMMITMENT.search(text))
+    return bool(COMMITMENT.search(text) or IMPERATIVE.match(text))
 
 
 def normalise(line: str) -> str:
@@ -96,13 +97,34 @@ def is_heading(line: str) -> bool:
 def make_title(text: str, limit: int = TITLE_MAX_LENGTH) -> str:
     """A short title for an action: its first sentence, cut at a word boundary when too long."""
     text = normalise(text)
-    first = SENTENCE_END.split(text, maxsplit=1)[0].rstrip(" .;:,")
+    first = first_sentence(text).rstrip(" .;:,")
     if len(first) > limit:
         cut = first[: limit - 1]
         if " " in cut:
             cut = cut[: cut.rfind(" ")]
         first = cut.rstrip(" ,;:.(–-") + "…"
     return first[:1].upper() + first[1:]
+
+
+# A full stop that ends an abbreviation, not a sentence: "S. Nicandro", "Avv. Rossi", "C.C.N.L. Enti",
+# "(PROV. AV)", "art. 4", "D.Lgs. 33".
+ABBREVIATION = re.compile(
+    r"(?:^|[\s(«“\"'])(?:[A-Za-zÀ-ÿ]|avv|dott|dott\.ssa|dr|ing|arch|geom|prof|prof\.ssa|sig|sig\.ra|on|sen|"
+    r"ss|nn|art|artt|ecc|es|pag|pagg|prov|loc|fraz|via|v\.le|p\.zza|c\.so|d\.lgs|d\.l|d\.p\.r|"
+    r"c\.c\.n\.l|ss\.mm\.ii|s\.p\.a|s\.r\.l|n\.ro|tel|cfr|rif|vol|cap|lett|co|approx|min|max)\.$"
+    r"|(?:[A-Za-zÀ-ÿ]{1,4}\.){2,}$",
+    re.IGNORECASE,
+)
+
+
+def first_sentence(text: str) -> str:
+    """The text up to the first full stop that ends a sentence (abbreviations do not)."""
+    for match in SENTENCE_END.finditer(text):
+        before = text[: match.start()]
+        if before.endswith(".") and ABBREVIATION.search(before[-16:]):
+            continue
+        return before
+    return text
 
 
 def split_areas(text: str) -> list[str]:

@@ -76,7 +76,17 @@ def detect(blocks: list[Block]) -> int:
 
 
 def _opens_section(block: Block) -> bool:
-    return block.kind == "heading" or block.kind == "item" and bool(block.marker) and len(block.text) > 10
+    """A heading or a numbered item ("1) Conciliazione …"); not a "RESPONSABILE …" line printed in bold,
+    nor a wrapped "n. 145/2018" that looks like a lettered item."""
+    if block.kind == "heading":
+        return not RESPONSIBLE.match(block.text)
+    return (
+        block.kind == "item"
+        and bool(block.marker)
+        and block.marker.rstrip(".)").isdigit()
+        and block.text[:1].isupper()
+        and len(block.text) > 10
+    )
 
 
 def parse(blocks: list[Block]) -> list[SectionNode]:
@@ -133,7 +143,11 @@ def _open(opener: Block | None, pending: list[Block]) -> SectionNode:
                 summary.append(rest)
         else:
             title = opener.text
-    section = SectionNode(title=title)
+    section = SectionNode(
+        title=title,
+        source_text=opener.text if opener else "",
+        source_page=opener.page if opener else None,
+    )
     for block in pending:
         if block.kind == "table" or RESPONSIBLE.match(block.text):
             continue

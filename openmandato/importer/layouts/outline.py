@@ -41,13 +41,15 @@ class _Outline:
         self.dup = {"mission": "", "program": ""}
         self.strategic: ActionNode | None = None
         self.has_headings = False
+        self.page: int | None = None  # the page of the block being read (PDF only)
+        self.pages: dict[str, int | None] = {}  # a paragraph's page
 
     @property
     def section(self) -> SectionNode | None:
         return self.stack[-1][1] if self.stack else None
 
     def open_section(self, title: str, level: int) -> SectionNode:
-        section = SectionNode(title=title.rstrip(":"))
+        section = SectionNode(title=title.rstrip(":"), source_text=title, source_page=self.page)
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         (self.stack[-1][1].sections if self.stack else self.roots).append(section)
@@ -60,6 +62,7 @@ class _Outline:
 
     def add_action(self, action: ActionNode, depth: int) -> None:
         action.dup_mission, action.dup_program = self.dup["mission"], self.dup["program"]
+        action.source_page = action.source_page or self.page
         while self.actions and self.actions[-1][0] >= depth:
             self.actions.pop()
         if self.actions:
@@ -81,6 +84,7 @@ def parse(blocks: list[Block]) -> list[SectionNode]:
         text = block.text.strip()
         if block.kind == "meta" or block.kind != "table" and (not text or is_boilerplate(text)):
             continue
+        outline.page = block.page
         if block.kind == "heading":
             if not _dup(outline, text, heading=True):
                 outline.open_section(text, rank[block.level] + (1 if outline.dup["mission"] else 0))
@@ -92,11 +96,11 @@ def parse(blocks: list[Block]) -> list[SectionNode]:
             _paragraph(outline, blocks, index, text)
     for section in _walk(outline.roots):
         if not section.actions:
-            _prose_actions(section, outline.paragraphs.get(id(section), []))
+            _prose_actions(section, outline.paragraphs.get(id(section), []), outline.pages)
     return [s for s in outline.roots if any(True for _ in s.leaf_actions())]
 
 
-def _prose_actions(section: SectionNode, paragraphs: list[str]) -> None:
+def _prose_actions(section: SectionNode, paragraphs: list[str], pages: dict[str, int | None]) -> None:
     """A block with no list states its proposals in prose: one action per paragraph that commits to
     something. When no paragraph does and the section has no sub-sections, every paragraph is kept,
     with a low confidence."""
@@ -112,6 +116,7 @@ def _prose_actions(section: SectionNode, paragraphs: list[str]) -> None:
             text=p,
             confidence=0.6 if p in proposals else 0.35,
             flags=["prose"],
+            source_page=pages.get(p),
         )
         for p in chosen
     ]
@@ -215,6 +220,7 @@ def _paragraph(outline: _Outline, blocks: list[Block], index: int, text: str) ->
     outline.actions, outline.label = [], None
     section = outline.ensure_section()
     outline.paragraphs.setdefault(id(section), []).append(text)
+    outline.pages[text] = outline.page
     if not section.actions:
         section.summary = f"{section.summary}\n\n{text}".strip()
 
@@ -259,4 +265,5 @@ def _table(outline: _Outline, block: Block) -> None:
         action = ActionNode(title=make_title(text), text=text, code=cell("code") or None, due=cell("due"))
         action.areas = split_areas(cell("areas").replace(",", ";")) if cell("areas") else []
         action.dup_mission, action.dup_program = outline.dup["mission"], outline.dup["program"]
+        action.source_page = block.page
         section.actions.append(action)

@@ -7,12 +7,21 @@ from django.test.utils import CaptureQueriesContext
 
 from openmandato.programs.models import Action, Municipality
 
-SECTION_KEYS = {"title", "summary", "objective", "areas", "sections", "actions"}
-ACTION_KEYS = {"code", "title", "text", "areas", "actions"}
+QUALITY_KEYS = {"confidence", "flags", "source"}
+SECTION_KEYS = {"title", "summary", "objective", "areas", "sections", "actions"} | QUALITY_KEYS
+ACTION_KEYS = {"code", "title", "text", "areas", "actions"} | QUALITY_KEYS
+
+
+def check_quality(node):
+    assert 0.0 <= node["confidence"] <= 1.0
+    assert all(isinstance(flag, str) for flag in node["flags"])
+    assert node["source"]["page"] is None or isinstance(node["source"]["page"], int)
+    assert node["source"]["text"]
 
 
 def check_section(section):
     assert section.keys() >= SECTION_KEYS
+    check_quality(section)
     assert all(isinstance(area, str) for area in section["areas"])
     for child in section["sections"]:
         check_section(child)
@@ -22,6 +31,7 @@ def check_section(section):
 
 def check_action(action):
     assert action.keys() >= ACTION_KEYS
+    check_quality(action)
     assert action["code"] is None or isinstance(action["code"], str)
     for child in action["actions"]:
         check_action(child)
@@ -32,6 +42,8 @@ def test_dry_run_json_prints_the_tree_in_the_documented_shape(run_cli, valenza_p
     assert result.returncode == 0, result.stderr
     tree = json.loads(result.stdout)
     assert {"municipality", "title", "period", "principles", "sections"} <= tree.keys()
+    assert tree["layout"] == "stakeholder_tables" and "84 azioni" in tree["layout_reason"]
+    assert tree["confidence"] >= 0.8
     assert tree["municipality"] == "Valenza"
     first = tree["principles"][0]
     assert first["title"] == "FUTURO"
