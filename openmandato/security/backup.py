@@ -112,8 +112,9 @@ def backup(target: Path, municipality: Municipality | None = None) -> Summary:
     target.mkdir(parents=True, exist_ok=True)
     if any(target.iterdir()):
         raise BackupError(f"the folder {target} is not empty")
+    outermost = not connection.in_atomic_block
     with transaction.atomic():  # one consistent snapshot (repeatable read on PostgreSQL)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         rows = []

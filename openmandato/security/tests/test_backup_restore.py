@@ -17,7 +17,7 @@ from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Mandate, Municipality
 from openmandato.security.backup import BackupError, evidence_problems, restore
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # flush needs a real transaction on PostgreSQL
 
 PDF = b"%PDF-1.4\n% evidence for the round trip\n" + bytes(range(256)) * 40
 
