@@ -49,7 +49,7 @@ class UpdatesFeed(Feed):
 
 class MunicipalityFeed(UpdatesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Municipality, slug=slug)
+        return get_object_or_404(Municipality.objects.public(), slug=slug)
 
     def title(self, obj):
         return _("Aggiornamenti del programma di mandato — %(name)s") % {"name": obj.name}

@@ -135,6 +135,9 @@ SORT_LABELS = [
 def search(request, slug=None):
     query = (request.GET.get("q") or "").strip()[:200]
     municipality = get_object_or_404(Municipality, slug=slug) if slug else None
+    draft = municipality and not Municipality.objects.public().filter(pk=municipality.pk).exists()
+    if draft and not can_see_staff_pages(request.user, municipality.pk):
+        raise Http404  # a draft municipality's name is not public
     actions = services.public_actions()
     if municipality:
         actions = actions.filter(mandate__municipality=municipality)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -86,3 +87,60 @@ def request(url: str, *, method="GET", data: bytes | None = None, headers=None) 
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class OwnCluster:
+    """A throw-away PostgreSQL cluster of our own (never the shared one), that we can stop and start."""
+
+    def __init__(self, folder: Path, port: int):
+        self.folder, self.port = Path(folder), port
+        self.data = self.folder / "data"
+
+    def _run(self, *args: str, check=True):
+        command = " ".join(args)
+        argv = ["/bin/sh", "-c", command]
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            argv = ["/usr/bin/su", "postgres", "-s", "/bin/sh", "-c", command]
+        return subprocess.run(argv, check=check, capture_output=True)  # noqa: S603
+
+    @classmethod
+    def available(cls) -> bool:
+        return (PG_BIN / "initdb").exists()
+
+    def create(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
+        self.start()
+        self._run(
+            str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "openmandato"
+        )
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/openmandato"
+
+    def start(self):
+        options = f"'-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1'"
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self):
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
+
+    def destroy(self):
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)

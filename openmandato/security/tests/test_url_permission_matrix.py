@@ -1,0 +1,237 @@
+"""The permission matrix, generated from the URL conf: every named URL (portal, open data, back-office,
+API operations) has a rule here, and each rule is checked for every role — anonymous, citizen, area
+manager of the right and of another area, program editor, administrator of this and of another
+municipality, superuser. A new view without a rule makes `test_every_url_has_a_rule` fail: add one
+line to RULES.
+
+Pages that show a municipality's data are checked on a *draft* mandate (non-public data): only its
+staff may see them. Writes are checked with a real POST and the expected status."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from openmandato.accountability.models import Indicator
+from openmandato.accountability.services import EvidenceInput, record_progress
+from openmandato.accountability.tests.conftest import PAST, make_user
+from openmandato.api.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "citizen", "manager_a", "manager_b", "editor", "admin", "other_admin", "superuser"]
+STAFF_HERE = {"manager_a", "manager_b", "editor", "admin", "superuser"}
+
+
+def expect(default: int, **by_role: int) -> dict[str, int]:
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+# Drafts: staff of the municipality (any role) and superusers see them; everybody else gets 404.
+DRAFT = expect(404, **dict.fromkeys(STAFF_HERE, 200))
+# Pages that never show a draft, to anybody (public lists, the API's public reads).
+HIDDEN = expect(404)
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+@dataclass(frozen=True)
+class Rule:
+    url: str  # formatted with the world's ids: {slug} {action} {section} {area} {evidence} {indicator} …
+    expected: dict[str, int] | None  # None: public, shows nothing that is not public
+    method: str = "GET"
+    draft: bool = True
+    data: dict = field(default_factory=dict)
+    token: bool = False  # API write: the role's token instead of a session
+    json: bool = False
+
+
+PUBLIC = None
+UPDATE = {"date": PAST.isoformat(), "status": "in_progress", "progress": "20", "note": "Matrice"}
+MEASURE = {"date": PAST.isoformat(), "value": "30"}
+
+RULES: dict[str, Rule] = {
+    "set_language": Rule("/i18n/setlang/", PUBLIC),
+    "login": Rule("/accounts/login/", PUBLIC),
+    "logout": Rule("/accounts/logout/", PUBLIC),
+    "healthz": Rule("/healthz", PUBLIC),
+    "portal:home": Rule("/", PUBLIC),
+    "portal:search": Rule("/search/?q=alberi", PUBLIC),
+    "portal:compare": Rule("/compare/?q=alberi", PUBLIC),
+    "portal:set_language": Rule("/lang/en/", PUBLIC),
+    "reports:catalog": Rule("/catalog.jsonld", PUBLIC),
+    "portal:municipality": Rule("/{slug}/", DRAFT),
+    "portal:municipality_search": Rule("/{slug}/search/?q=alberi", DRAFT),
+    "portal:section": Rule("/{slug}/sections/{section}/", DRAFT),
+    "portal:action_list": Rule("/{slug}/actions/", DRAFT),
+    "portal:action": Rule("/{slug}/actions/{action}/", DRAFT),
+    "portal:action_feed": Rule("/{slug}/actions/{action}/feed.atom", HIDDEN),  # feeds: public data only
+    "portal:area": Rule("/{slug}/areas/{area}/", DRAFT),
+    "portal:method": Rule("/{slug}/come-calcoliamo/", DRAFT),
+    "portal:feed": Rule("/{slug}/feed.atom", HIDDEN),
+    "portal:ledger": Rule("/{slug}/ledger.json", DRAFT),
+    "portal:evidence": Rule("/{slug}/evidence/{evidence}/", DRAFT),
+    "reports:export": Rule("/{slug}/export.csv", DRAFT),
+    "reports:table": Rule("/{slug}/export-updates.csv", DRAFT),
+    "reports:dictionary": Rule("/{slug}/dati-aperti/", DRAFT),
+    "reports:report": Rule("/{slug}/report.pdf", DRAFT),
+    # a signed-in citizen gets the (empty) list of the actions they may update
+    "backoffice:my_actions": Rule("/backoffice/", expect(200, anonymous=LOGIN)),
+    "backoffice:action_update": Rule(
+        "/backoffice/actions/{action}/update/",
+        expect(403, anonymous=LOGIN, manager_a=302, admin=302, superuser=302),
+        method="POST",
+        data=UPDATE,
+        draft=False,
+    ),
+    "backoffice:measurement_add": Rule(
+        "/backoffice/indicators/{indicator}/measurements/",
+        expect(403, anonymous=LOGIN, manager_a=302, admin=302, superuser=302),
+        method="POST",
+        data=MEASURE,
+        draft=False,
+    ),
+    "backoffice:audit_log": Rule("/backoffice/audit/", expect(200, anonymous=LOGIN, citizen=403)),
+    # the form only (its choices are the user's municipalities); the upload itself is checked by role
+    "backoffice:import_upload": Rule("/backoffice/import/", expect(200, anonymous=LOGIN)),
+    "backoffice:import_preview": Rule("/backoffice/import/not-a-token/", expect(404, anonymous=LOGIN)),
+    "api:openapi-json": Rule("/api/v1/openapi.json", PUBLIC),
+    "api:openapi-view": Rule("/api/v1/docs", PUBLIC),
+    "api:api-root": Rule("/api/v1/", expect(404)),
+    "api:list_municipalities": Rule("/api/v1/municipalities", PUBLIC),
+    "api:get_municipality": Rule("/api/v1/municipalities/{slug}", HIDDEN),
+    "api:list_mandates": Rule("/api/v1/mandates", PUBLIC),
+    "api:get_mandate": Rule("/api/v1/mandates/{mandate}", HIDDEN),
+    "api:list_sections": Rule("/api/v1/mandates/{mandate}/sections", HIDDEN),
+    "api:list_actions": Rule("/api/v1/actions", PUBLIC),
+    "api:get_action": Rule("/api/v1/actions/{action}", HIDDEN),
+    "api:list_action_updates": Rule("/api/v1/actions/{action}/updates", HIDDEN),
+    "api:list_updates": Rule("/api/v1/updates", PUBLIC),
+    "api:list_indicators": Rule("/api/v1/actions/{action}/indicators", HIDDEN),
+    "api:get_ledger": Rule("/api/v1/mandates/{mandate}/ledger", HIDDEN),
+    "api:post_update": Rule(
+        "/api/v1/actions/{action}/updates",
+        expect(403, anonymous=401, citizen=404, other_admin=404, manager_a=201, admin=201, superuser=201),
+        method="POST",
+        data={"date": PAST.isoformat(), "status": "in_progress", "progress": 20},
+        token=True,
+        json=True,
+    ),
+    "api:post_measurement": Rule(
+        "/api/v1/indicators/{indicator}/measurements",
+        expect(403, anonymous=401, citizen=404, other_admin=404, manager_a=201, admin=201, superuser=201),
+        method="POST",
+        data={"date": PAST.isoformat(), "value": 30},
+        token=True,
+        json=True,
+    ),
+}
+# The Django admin: one rule for all its URLs, checked on every registered model below.
+ADMIN_NAMESPACE = "admin"
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if namespace and pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_a_rule():
+    names = {name for name in url_names() if not name.startswith(ADMIN_NAMESPACE + ":")}
+    missing = sorted(names - set(RULES))
+    assert missing == [], f"add a rule to RULES for: {missing}"
+    assert sorted(set(RULES) - names) == [], "rules for URLs that no longer exist"
+
+
+@pytest.fixture
+def ids(world):
+    world.users["superuser"] = make_user("root", superuser=True)
+    update = record_progress(
+        world.action_b,
+        user=world.users["admin"],
+        status="in_progress",
+        progress=10,
+        date=PAST,
+        evidence=[
+            EvidenceInput(
+                kind="document", title="Delibera", upload=SimpleUploadedFile("d.pdf", b"%PDF-1.4\nprova\n")
+            )
+        ],
+    )
+    indicator = Indicator.objects.create(
+        action=world.action_a,
+        name="Alberi",
+        unit="n",
+        baseline=0,
+        baseline_date=datetime.date(2020, 1, 1),
+        target=100,
+        target_date=datetime.date(2025, 1, 1),
+    )
+    return {
+        "slug": world.municipality.slug,
+        "mandate": world.mandate.pk,
+        "action": world.action_a.pk,
+        "section": world.action_a.section_id,
+        "area": world.area_a.pk,
+        "evidence": update.evidence.get().pk,
+        "indicator": indicator.pk,
+    }
+
+
+def call(world, ids, rule: Rule, role: str) -> int:
+    client = Client(raise_request_exception=False)
+    headers = {}
+    if rule.token:
+        if role != "anonymous":
+            headers["HTTP_AUTHORIZATION"] = "Bearer " + ApiToken.issue(world.users[role], "matrix")[1]
+    elif role != "anonymous":
+        client.force_login(world.users[role])
+    url = rule.url.format(**ids)
+    if rule.method == "GET":
+        return client.get(url, **headers).status_code
+    if rule.json:
+        return client.post(url, rule.data, content_type="application/json", **headers).status_code
+    return client.post(url, rule.data, **headers).status_code
+
+
+@pytest.mark.parametrize("name", sorted(name for name, rule in RULES.items() if rule.expected is not None))
+def test_the_rule_holds_for_every_role(world, ids, settings, name):
+    settings.API_RATE_ANON = settings.API_RATE_TOKEN = "100000/m"
+    settings.REPORT_RATE = "100000/m"
+    rule = RULES[name]
+    if rule.draft:
+        world.mandate.is_published = False
+        world.mandate.save()
+    actual = {}
+    for role in ROLES:  # each role starts from the same state: its writes are rolled back
+        with transaction.atomic():
+            actual[role] = call(world, ids, rule, role)
+            transaction.set_rollback(True)
+    assert actual == rule.expected
+
+
+@pytest.mark.parametrize("name", sorted(name for name, rule in RULES.items() if rule.expected is None))
+def test_public_urls_answer_everyone(world, ids, name):
+    assert call(world, ids, RULES[name], "anonymous") < 500
+
+
+def test_the_admin_is_closed_to_visitors_who_are_not_staff(world, ids):
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for role in ("anonymous", "citizen"):
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], (url, role)
