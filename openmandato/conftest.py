@@ -45,3 +45,12 @@ def fast_password_hashing(settings):
 def process_local_cache(settings):
     """Tests count rate limits in a per-process cache (tests of the shared cache set their own)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Real headless Chromium (Debian's package) for the browser tests of every app."""
+    from openmandato.tests.browser import chromium
+
+    with chromium() as browser:
+        yield browser

@@ -3,7 +3,6 @@ each from a fresh database, asserting what the person sees, with axe-core on the
 Screenshots of the end of each journey land in $OPENMANDATO_SHOTS (default: the test's tmp dir)."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,38 +13,13 @@ from openmandato.accountability import ledger
 from openmandato.accountability.models import Evidence, ProgressUpdate
 from openmandato.programs.models import Municipality
 from openmandato.programs.tests.factory import make_mandate, make_section
+from openmandato.tests.browser import axe_violations
 
-AXE = Path(__file__).resolve().parents[2] / "portal" / "tests" / "vendor" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs the Debian package")
-        pytest.skip("Chromium is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -73,14 +47,6 @@ def shot(page, name: str, tmp_path) -> Path:
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
     return target
-
-
-def axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
 
 
 def log_in(page, username, password):

@@ -10,8 +10,8 @@ import pytest
 
 from openmandato.accountability.models import AuditEntry, Membership
 from openmandato.accountability.tests.conftest import make_user
-from openmandato.portal.tests.test_browser import browser, run_axe  # noqa: F401 - the shared fixture
 from openmandato.programs.models import Action, Mandate, Municipality
+from openmandato.tests.browser import axe_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -33,7 +33,7 @@ CULTURA
 
 
 @pytest.fixture
-def staff_page(browser, live_server, tmp_path, settings):  # noqa: F811 - pytest fixture injection
+def staff_page(browser, live_server, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     borgo = Municipality.objects.create(name="Borgo", province="AL")
     user = make_user("sindaca")
@@ -54,10 +54,6 @@ def staff_page(browser, live_server, tmp_path, settings):  # noqa: F811 - pytest
     context.close()
 
 
-def axe_violations(page) -> list:
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in run_axe(page)["violations"]]
-
-
 def upload(page, text: str, name: str) -> None:
     page.goto(page.base + "/backoffice/import/")
     page.get_by_label("Documento (PDF, DOCX, HTML, Markdown o testo; massimo 20 MB)").set_input_files(
@@ -68,8 +64,10 @@ def upload(page, text: str, name: str) -> None:
     page.wait_for_url("**/backoffice/import/*/")
 
 
-IDLE = "!document.querySelector('.htmx-request')"
-SWAPPED = "!document.querySelector('#import-page').dataset.old && " + IDLE
+IDLE = "() => !document.querySelector('.htmx-request')"
+SWAPPED = (
+    "() => !document.querySelector('#import-page').dataset.old && !document.querySelector('.htmx-request')"
+)
 
 
 def swap(page, act) -> None:

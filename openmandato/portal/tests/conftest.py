@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -9,4 +11,15 @@ def programs(db, valenza_path, cremona_path):
 
 
 from openmandato.accountability.tests.conftest import world  # noqa: E402, F401 - shared fixture
-from openmandato.portal.tests.test_browser import browser, page  # noqa: E402, F401 - browser fixtures
+
+
+@pytest.fixture
+def page(browser, live_server, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base = live_server.url
+    yield page
+    context.close()

@@ -2,61 +2,14 @@
 navigation, htmx filters, search, language switch, keyboard use and axe-core on every page type."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from openmandato.programs.models import Action, Area, Section
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from openmandato.tests.browser import go, run_axe
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs the Debian package")
-        pytest.skip("Chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, tmp_path, settings):
-    settings.VAR_DIR = tmp_path
-    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = live_server.url
-    yield page
-    context.close()
-
-
-def go(page, path):
-    response = page.goto(page.base + path)
-    assert response.status == 200, path
-    return response
 
 
 def test_a_visitor_browses_from_home_to_an_action(page):
@@ -77,7 +30,7 @@ def test_filters_update_the_list_without_a_reload_and_keep_state_in_the_url(page
     page.locator("label[for=f-status-done]").click()  # Bootstrap Italia styles the label, not the input
     page.wait_for_url("**status=done**")
     done = Action.objects.filter(mandate__municipality__slug="valenza", status="done", children=None).count()
-    page.wait_for_function(f"document.querySelector('#results p').textContent.includes('{done} azion')")
+    page.wait_for_function(f"() => document.querySelector('#results p').textContent.includes('{done} azion')")
     assert page.evaluate("window.notReloaded") is True
     page.reload()
     assert page.get_by_label("Realizzata", exact=True).is_checked()
@@ -131,13 +84,6 @@ def page_types():
         "/accounts/login/",
         "/pagina-che-non-esiste/",
     ]
-
-
-def run_axe(page) -> dict:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
 
 
 def test_the_axe_harness_catches_a_violation(page):

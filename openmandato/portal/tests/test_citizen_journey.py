@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from openmandato.portal.tests.test_browser import go, run_axe
 from openmandato.programs.models import Action
+from openmandato.tests.browser import go, run_axe
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 DEVICES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
@@ -106,7 +106,7 @@ def test_a_citizen_follows_a_program_from_home_to_the_downloads(page, device, tm
         mandate__municipality__slug="valenza", status="in_progress", children=None
     ).count()
     page.wait_for_function(
-        f"document.querySelector('#results p').textContent.includes('{in_progress} azion')"
+        f"() => document.querySelector('#results p').textContent.includes('{in_progress} azion')"
     )
     journey.fits()
     journey.check_axe()
@@ -132,7 +132,7 @@ def test_a_citizen_follows_a_program_from_home_to_the_downloads(page, device, tm
     # In English.
     go(page, "/valenza/")
     page.get_by_role("link", name="English").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.get_by_role("heading", name="Overall progress").count() == 1
     assert page.locator(".it-brand-title").inner_text() == "Municipality of Valenza"
     journey.snap("english")
