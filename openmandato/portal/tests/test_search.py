@@ -57,10 +57,12 @@ def test_odd_queries_never_break(borgo, client):
         "()",
         "'; DROP TABLE programs_action; --",
         "é" * 300,
-        "\x00x",
     ]:
         assert titles(query) == [], query
         assert client.get("/search/", {"q": query}).status_code == 200, query
+    # A NUL byte never reaches the database: the search finds nothing, the page says why with a 400.
+    assert titles("\x00x") == []
+    assert client.get("/search/", {"q": "\x00x"}).status_code == 400
     # Query syntax around a real word is taken as text, and the table is still there.
     for query in ['"rifiuti', "rifiuti*", "(rifiuti)", "rifiuti:"]:
         assert titles(query) == ["Nuova isola ecologica per la raccolta dei rifiuti"], query
