@@ -15,7 +15,10 @@ NUMBER_MARKER = re.compile(
 # Bullets as extracted: ASCII and Unicode glyphs, "**", and symbol-font glyphs that come out as
 # private-use characters (Wingdings/Symbol: U+F0B7, U+F0D8, U+F081, …).
 SYMBOL_GLYPHS = "•▪◦●⚫■□◆◇►▶➢➤✓✔❖○\u25cf\u2022\ue000-\uf8ff"
-BULLET_MARKER = re.compile(rf"^\s*(?:[-–—*]\s+|\*\*\s*|\*(?=[A-ZÀ-Ý“\"«])|[{SYMBOL_GLYPHS}]\s*)")
+# "*" and "**" glued to the text are bullets only when no closing "*" follows (Markdown emphasis).
+BULLET_MARKER = re.compile(
+    rf"^\s*(?:[-–—*]\s+|\*\*(?![^*]*\*)\s*|\*(?=[A-ZÀ-Ý“\"«])(?![^*]*\*)|[{SYMBOL_GLYPHS}]\s*)"
+)
 
 
 @dataclass

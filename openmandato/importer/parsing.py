@@ -51,6 +51,8 @@ def parse_blocks(blocks: list[Block]) -> ProgramTree:
     )
     tree.sections, tree.layout, tree.layout_reason = choose_reading(blocks)
     review(tree)
+    if tree.layout != "labelled":
+        tree.layout_reason = _reason(tree.layout, tree.sections)  # counted after what review left out
     if _leaves(tree.sections) < MIN_ACTIONS:
         raise ImportRejected(_("Nessun programma riconoscibile: non ho trovato sezioni con azioni."))
     limits.check_actions(_leaves(tree.sections))

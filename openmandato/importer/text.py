@@ -172,7 +172,7 @@ def is_metadata_line(line: str) -> bool:
 def detect_title(lines: list[str]) -> str | None:
     for line in lines[:15]:
         if DOCUMENT_TITLE.match(line) and is_heading(line):
-            return line
+            return re.split(r"\s+\|\s+", line)[0]  # "Programma elettorale | Site name"
     for line in lines:
         match = DOWNLOAD_TITLE.match(line)
         if match:

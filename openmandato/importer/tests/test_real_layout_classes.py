@@ -225,3 +225,17 @@ def test_an_index_box_without_page_numbers_is_dropped_too():
     )
     assert "Mobilità" not in leaves(tree)
     assert len(leaves(tree)) == 6
+
+
+def test_markdown_emphasis_at_the_start_of_a_line_is_not_a_bullet():
+    tree = parse_text(
+        "# Mobilità\n\n**Obiettivo:** una città più scorrevole.\n\n- Nuove rotatorie\n- Piste ciclabili\n\n"
+        "# Scuola\n\n*Nota* di metodo sulle scuole.\n\n- Mensa con prodotti locali\n- Cortili aperti\n"
+    )
+    assert leaves(tree) == [
+        "Nuove rotatorie",
+        "Piste ciclabili",
+        "Mensa con prodotti locali",
+        "Cortili aperti",
+    ]
+    assert tree.sections[0].objective == "una città più scorrevole."
