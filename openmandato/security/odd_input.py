@@ -96,8 +96,7 @@ class OddInputMiddleware:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any("\x00" in key or "\x00" in value for key, value in pairs):
             return nul_response(request)
-        # The portal ignores filters it cannot use (its contract); the API refuses them clearly.
-        if is_api(request) and any(_too_big(value) for key, value in pairs if key not in FREE_TEXT_PARAMS):
+        if any(_too_big(value) for key, value in pairs if key not in FREE_TEXT_PARAMS):
             return number_response(request)
         if is_api(request) and length and "json" in request.META.get("CONTENT_TYPE", ""):
             body = request.body  # bounded by the Content-Length check above
