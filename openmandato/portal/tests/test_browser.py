@@ -45,8 +45,7 @@ def browser():
 def page(browser, live_server, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    # bypass_csp: the test injects axe-core as an inline script, which our policy rightly refuses
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT", bypass_csp=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base = live_server.url
