@@ -228,7 +228,7 @@ def municipality_logo(request, slug):
     """The comune's stemma, served with the type its checked suffix implies and never sniffed."""
     from openmandato.programs.logos import logo_content_type
 
-    municipality = get_object_or_404(Municipality, slug=slug)
+    municipality, _mandate = _municipality_and_mandate(request, slug)  # a draft comune shows nothing
     if not municipality.logo:
         raise Http404
     try:
@@ -244,11 +244,11 @@ def municipality_logo(request, slug):
 
 @cacheable
 def privacy(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug, required=False)
+    municipality, mandate = _municipality_and_mandate(request, slug)
     return render(request, "portal/privacy.html", _context(municipality, mandate))
 
 
 @cacheable
 def legal_notes(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug, required=False)
+    municipality, mandate = _municipality_and_mandate(request, slug)
     return render(request, "portal/legal_notes.html", _context(municipality, mandate))

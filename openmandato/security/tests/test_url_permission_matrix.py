@@ -10,14 +10,17 @@ staff may see them. Writes are checked with a real POST and the expected status.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from PIL import Image
 
 from openmandato.accountability.models import Indicator
 from openmandato.accountability.services import EvidenceInput, record_progress
@@ -55,6 +58,15 @@ class Rule:
 PUBLIC = None
 UPDATE = {"date": PAST.isoformat(), "status": "in_progress", "progress": "20", "note": "Matrice"}
 MEASURE = {"date": PAST.isoformat(), "value": "30"}
+INDICATOR = {
+    "name": "Alberi piantati",
+    "unit": "n",
+    "baseline": "0",
+    "baseline_date": "2020-01-01",
+    "target": "100",
+    "target_date": "2025-01-01",
+    "direction": "up",
+}
 
 RULES: dict[str, Rule] = {
     "set_language": Rule("/i18n/setlang/", PUBLIC),
@@ -101,6 +113,79 @@ RULES: dict[str, Rule] = {
     # the form only (its choices are the user's municipalities); the upload itself is checked by role
     "backoffice:import_upload": Rule("/backoffice/import/", expect(200, anonymous=LOGIN)),
     "backoffice:import_preview": Rule("/backoffice/import/not-a-token/", expect(404, anonymous=LOGIN)),
+    # staff management, areas and indicators in the back-office (administrators; editors for the program)
+    "backoffice:staff": Rule(
+        "/backoffice/staff/", expect(403, anonymous=LOGIN, admin=200, other_admin=200, superuser=200)
+    ),
+    "backoffice:areas": Rule(
+        "/backoffice/areas/",
+        expect(403, anonymous=LOGIN, editor=200, admin=200, other_admin=200, superuser=200),
+    ),
+    "backoffice:area_actions": Rule(
+        "/backoffice/areas/{area}/", expect(403, anonymous=LOGIN, editor=200, admin=200, superuser=200)
+    ),
+    "backoffice:area_assign": Rule(
+        "/backoffice/areas/{area}/assign/",
+        expect(403, anonymous=LOGIN, editor=302, admin=302, superuser=302),
+        method="POST",
+        data={"actions": ["{action}"]},
+        draft=False,
+    ),
+    "backoffice:indicator_add": Rule(
+        "/backoffice/actions/{action}/indicators/",
+        expect(403, anonymous=LOGIN, manager_a=302, admin=302, superuser=302),
+        method="POST",
+        data=INDICATOR,
+        draft=False,
+    ),
+    # an import's draft mandate: its comune's staff see it; only administrators publish it
+    "backoffice:import_mandate": Rule(
+        "/backoffice/import/mandates/{mandate}/",
+        expect(403, anonymous=LOGIN, editor=200, admin=200, superuser=200),
+    ),
+    "backoffice:import_publish": Rule(
+        "/backoffice/import/mandates/{mandate}/publish/",
+        expect(403, anonymous=LOGIN, admin=302, superuser=302),
+        method="POST",
+    ),
+    "backoffice:import_edit": Rule(
+        "/backoffice/import/not-a-token/edit/", expect(404, anonymous=LOGIN), method="POST"
+    ),
+    # password reset and invitations: public forms; a bad link says so
+    "password_reset": Rule("/accounts/password-reset/", PUBLIC),
+    "password_reset_done": Rule("/accounts/password-reset/sent/", PUBLIC),
+    "password_reset_confirm": Rule("/accounts/reset/MQ/bad-token/", PUBLIC),
+    "password_reset_complete": Rule("/accounts/reset/done/", PUBLIC),
+    "invitation_accept": Rule("/accounts/invitation/MQ/bad-token/", PUBLIC),
+    # the comune's own pages and widgets
+    "portal:privacy": Rule("/{slug}/privacy/", DRAFT),
+    "portal:legal_notes": Rule("/{slug}/note-legali/", DRAFT),
+    "portal:municipality_logo": Rule("/{slug}/stemma/", DRAFT),
+    "portal:municipality_embed": Rule("/{slug}/embed/", HIDDEN),  # embedded elsewhere: public data only
+    "portal:action_embed": Rule("/{slug}/actions/{action}/embed/", HIDDEN),
+    "portal:oembed": Rule("/oembed/?url=http://testserver/{slug}/", HIDDEN),
+    # the transparency log: public reads of published mandates only
+    "checkpoint_key": Rule("/checkpoint-key.txt", PUBLIC),
+    "checkpoint": Rule("/{slug}/checkpoint.txt", HIDDEN),
+    "checkpoints_json": Rule("/{slug}/checkpoints.json", HIDDEN),
+    "checkpoints_feed": Rule("/{slug}/checkpoints.atom", HIDDEN),
+    "api:get_key": Rule("/api/v1/tlog/key", PUBLIC),
+    "api:get_checkpoint_note": Rule("/api/v1/tlog/{slug}/checkpoint", HIDDEN),
+    "api:get_checkpoint": Rule("/api/v1/tlog/{slug}/checkpoint.json", HIDDEN),
+    "api:list_checkpoints": Rule("/api/v1/tlog/{slug}/checkpoints", HIDDEN),
+    "api:tlog_checkpoint": Rule("/api/v1/tlog/{slug}/checkpoints/1", HIDDEN),
+    "api:list_entries": Rule("/api/v1/tlog/{slug}/entries", HIDDEN),
+    "api:inclusion": Rule("/api/v1/tlog/{slug}/proof/inclusion?index=0", HIDDEN),
+    "api:consistency": Rule("/api/v1/tlog/{slug}/proof/consistency?first=1&second=1", HIDDEN),
+    # only witnesses listed in TLOG_WITNESSES may cosign, whoever is signed in
+    "api:post_cosignature": Rule(
+        "/api/v1/tlog/{slug}/checkpoints/1/cosignatures",
+        expect(403),
+        method="POST",
+        data={"cosignature": "— witness.example AAAA"},
+        json=True,
+        draft=False,
+    ),
     "api:openapi-json": Rule("/api/v1/openapi.json", PUBLIC),
     "api:openapi-view": Rule("/api/v1/docs", PUBLIC),
     "api:api-root": Rule("/api/v1/", expect(404)),
@@ -178,6 +263,9 @@ def ids(world):
         target=100,
         target_date=datetime.date(2025, 1, 1),
     )
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(image, "PNG")
+    world.municipality.logo.save("stemma.png", ContentFile(image.getvalue()))
     return {
         "slug": world.municipality.slug,
         "mandate": world.mandate.pk,
@@ -198,11 +286,15 @@ def call(world, ids, rule: Rule, role: str) -> int:
     elif role != "anonymous":
         client.force_login(world.users[role])
     url = rule.url.format(**ids)
+    data = {
+        key: [str(v).format(**ids) for v in value] if isinstance(value, list) else value
+        for key, value in rule.data.items()
+    }
     if rule.method == "GET":
         return client.get(url, **headers).status_code
     if rule.json:
-        return client.post(url, rule.data, content_type="application/json", **headers).status_code
-    return client.post(url, rule.data, **headers).status_code
+        return client.post(url, data, content_type="application/json", **headers).status_code
+    return client.post(url, data, **headers).status_code
 
 
 @pytest.mark.parametrize("name", sorted(name for name, rule in RULES.items() if rule.expected is not None))
