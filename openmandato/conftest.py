@@ -1,3 +1,4 @@
+import datetime
 import os
 import subprocess
 import sys
@@ -54,3 +55,46 @@ def browser():
 
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def world(db):
+    """Two comuni and a user of every role (see openmandato/tests/fixtures.py)."""
+    from openmandato.tests.fixtures import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def indicator(world):
+    """An indicator on the world's first action: 0 → 100 trees between 2020 and 2025."""
+    from openmandato.accountability.models import Indicator
+
+    return Indicator.objects.create(
+        action=world.action_a,
+        name="Alberi",
+        unit="n",
+        baseline=0,
+        baseline_date=datetime.date(2020, 1, 1),
+        target=100,
+        target_date=datetime.date(2025, 1, 1),
+    )
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Start a real SMTP server and point Django's SMTP backend at it."""
+    from aiosmtpd.controller import Controller
+
+    from openmandato.tests.fixtures import Mailbox, free_port
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield mailbox
+    controller.stop()

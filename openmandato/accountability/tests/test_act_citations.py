@@ -7,8 +7,7 @@ from django.test import Client
 
 from openmandato.accountability.models import Evidence, ProgressUpdate
 from openmandato.api.models import ApiToken
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 
 def post(world, **fields):

@@ -4,9 +4,9 @@ where the user may not edit the program, and a superuser can still add actions."
 from django.test import Client
 
 from openmandato.accountability.models import Membership
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Action, Mandate
 from openmandato.programs.tests.factory import make_section
+from openmandato.tests.fixtures import make_user
 
 
 def test_an_action_cannot_be_moved_into_another_municipality(world):

@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from openmandato.accountability.models import AuditEntry
 from openmandato.accountability.services import record_progress
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 
 def login(world, who):

@@ -6,8 +6,7 @@ import re
 from django.test import Client
 
 from openmandato.accountability.services import record_progress
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 
 def audit_rows(client) -> list[str]:

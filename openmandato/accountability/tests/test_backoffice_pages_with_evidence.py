@@ -5,8 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from openmandato.accountability.models import Evidence
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
 

@@ -8,8 +8,7 @@ from django.db import connection, connections
 from openmandato.accountability import ledger
 from openmandato.accountability.models import ProgressUpdate
 from openmandato.accountability.services import StaleUpdate, record_progress
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

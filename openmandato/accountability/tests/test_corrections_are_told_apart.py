@@ -5,8 +5,7 @@ import datetime
 from django.test import Client
 
 from openmandato.accountability.services import record_progress
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 
 def test_the_corrects_choices_show_date_status_and_note(world):

@@ -1,14 +1,11 @@
 """Every back-office write ends on a page with a message saying what happened."""
 
-import datetime
 import html
 
 import pytest
 from django.test import Client
 
-from openmandato.accountability.models import Indicator
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 
 @pytest.fixture
@@ -22,16 +19,7 @@ def message_texts(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
-def test_an_update_a_measurement_and_their_refusals_each_show_a_message(world, client):
-    indicator = Indicator.objects.create(
-        action=world.action_a,
-        name="Alberi",
-        unit="n",
-        baseline=0,
-        baseline_date=datetime.date(2020, 1, 1),
-        target=100,
-        target_date=datetime.date(2025, 1, 1),
-    )
+def test_an_update_a_measurement_and_their_refusals_each_show_a_message(world, indicator, client):
     url = f"/backoffice/actions/{world.action_a.pk}/update/"
     response = client.post(
         url, {"date": PAST.isoformat(), "status": "in_progress", "progress": "5"}, follow=True

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openmandato.accountability import ledger, services
 from openmandato.accountability.services import EvidenceInput, record_progress
-from openmandato.accountability.tests.conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 
 def test_a_failed_update_leaves_no_uploaded_file_behind(world, settings, tmp_path, monkeypatch):

@@ -1,7 +1,6 @@
 """An indicator with measurements belongs to its action for good: the measurements are chained in
 the ledger with that action, so moving it would look like tampering."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -11,21 +10,7 @@ from django.test import Client
 
 from openmandato.accountability.models import Indicator
 from openmandato.accountability.services import add_measurement
-
-from .conftest import PAST
-
-
-@pytest.fixture
-def indicator(world):
-    return Indicator.objects.create(
-        action=world.action_a,
-        name="Alberi piantati",
-        unit="n",
-        baseline=0,
-        baseline_date=datetime.date(2020, 1, 1),
-        target=100,
-        target_date=datetime.date(2025, 1, 1),
-    )
+from openmandato.tests.fixtures import PAST
 
 
 def form_data(action):

@@ -13,8 +13,7 @@ from django.test import Client
 from openmandato.accountability import ledger
 from openmandato.accountability.models import ActKind, Checkpoint, EvidenceKind, LedgerEntry
 from openmandato.accountability.services import EvidenceInput, record_progress
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "ledger.md"
 

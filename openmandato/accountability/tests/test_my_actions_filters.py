@@ -13,8 +13,7 @@ from openmandato.accountability.models import Membership
 from openmandato.accountability.services import record_progress
 from openmandato.programs.models import Action
 from openmandato.programs.tests.factory import make_section
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 
 def listed(client, **params) -> list[str]:

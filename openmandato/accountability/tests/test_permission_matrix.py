@@ -1,7 +1,6 @@
 """Every write, for every kind of visitor: anonymous, citizen, area manager of the right area, of
 another area, staff of another municipality, program editor and administrator."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,11 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openmandato.accountability.models import Indicator, Measurement, ProgressUpdate
+from openmandato.accountability.models import Measurement, ProgressUpdate
 from openmandato.accountability.services import add_measurement, record_progress
 from openmandato.programs.models import Action
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 UPDATERS = {"manager_a", "admin"}
 EDITORS = {"editor", "admin"}
@@ -25,19 +23,6 @@ def client_for(world, who):
     if who != "anonymous":
         client.force_login(world.users[who])
     return client
-
-
-@pytest.fixture
-def indicator(world):
-    return Indicator.objects.create(
-        action=world.action_a,
-        name="Alberi",
-        unit="n",
-        baseline=0,
-        baseline_date=datetime.date(2020, 1, 1),
-        target=100,
-        target_date=datetime.date(2025, 1, 1),
-    )
 
 
 @pytest.mark.parametrize("who", ALL)

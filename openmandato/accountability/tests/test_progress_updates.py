@@ -7,8 +7,7 @@ from django.test import Client, RequestFactory
 from openmandato.accountability.append_only import AppendOnlyError
 from openmandato.accountability.models import ActKind, EvidenceKind, ProgressUpdate
 from openmandato.accountability.services import EvidenceInput, current_update, record_progress
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 ACT = EvidenceInput(
     kind=EvidenceKind.ACT,

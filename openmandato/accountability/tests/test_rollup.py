@@ -9,8 +9,7 @@ from openmandato.accountability import rollup
 from openmandato.accountability.services import EvidenceInput, record_progress
 from openmandato.programs.models import Action, Mandate, Section
 from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 pytestmark = pytest.mark.django_db
 

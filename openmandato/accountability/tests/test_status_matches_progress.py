@@ -1,7 +1,6 @@
 """One rule on every surface: "Realizzata" is 100 %, 100 % is only "Realizzata", "Non avviata" is 0 %.
 A contradicting write is refused with one line and changes nothing."""
 
-import datetime
 import html
 from decimal import Decimal
 
@@ -9,13 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from openmandato.accountability.models import Indicator, ProgressUpdate
+from openmandato.accountability.models import ProgressUpdate
 from openmandato.accountability.services import add_measurement, record_progress
 from openmandato.api.models import ApiToken
 from openmandato.importer.spreadsheet import plan_spreadsheet
 from openmandato.programs.models import Action
-
-from .conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 CONTRADICTIONS = [
     ("in_progress", 100, "Al 100% l'azione è «Realizzata»"),
@@ -86,18 +84,9 @@ def test_the_spreadsheet_import_names_the_row(world, status, progress, message):
     assert len(plan.errors) == 1 and plan.errors[0].startswith("riga 2: ") and message in plan.errors[0]
 
 
-def test_indicators_at_target_do_not_make_an_action_in_progress_at_100(world):
+def test_indicators_at_target_do_not_make_an_action_in_progress_at_100(world, indicator):
     Action.objects.filter(pk=world.action_a.pk).update(progress_from_indicators=True)
     world.action_a.refresh_from_db()
-    indicator = Indicator.objects.create(
-        action=world.action_a,
-        name="Alberi",
-        unit="n",
-        baseline=0,
-        baseline_date=datetime.date(2020, 1, 1),
-        target=100,
-        target_date=datetime.date(2025, 1, 1),
-    )
     add_measurement(indicator, user=world.users["admin"], date=PAST, value=Decimal(40))
     add_measurement(indicator, user=world.users["admin"], date=PAST, value=Decimal(120))
     world.action_a.refresh_from_db()

@@ -5,8 +5,8 @@ from django.test import Client
 
 from openmandato.accountability.models import Indicator, Measurement, ProgressUpdate
 from openmandato.accountability.services import record_progress
-from openmandato.accountability.tests.conftest import PAST
 from openmandato.api.models import ApiToken
+from openmandato.tests.fixtures import PAST
 
 ALL = ["citizen", "manager_a", "manager_b", "other_admin", "editor", "admin"]
 UPDATERS = {"manager_a", "admin"}

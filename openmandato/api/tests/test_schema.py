@@ -10,9 +10,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from openmandato.accountability.services import record_progress
-from openmandato.accountability.tests.conftest import PAST, make_user
 from openmandato.api.models import ApiToken
 from openmandato.programs.models import Action
+from openmandato.tests.fixtures import PAST, make_user
 from openmandato.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

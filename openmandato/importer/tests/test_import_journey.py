@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from openmandato.accountability.models import AuditEntry, Membership
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Action, Mandate, Municipality
 from openmandato.tests.browser import axe_violations
+from openmandato.tests.fixtures import make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

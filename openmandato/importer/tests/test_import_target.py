@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from openmandato.accountability.models import AuditEntry, Membership
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Mandate, Municipality
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from openmandato.accountability.models import Membership
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.importer.editing import EditRejected, apply_edit, apply_edits, build_tree, flatten, normalise
 from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Action, Mandate, Municipality, Section
+from openmandato.tests.fixtures import make_user
 
 
 def action(title, code=None, **extra):

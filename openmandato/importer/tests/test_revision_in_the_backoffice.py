@@ -7,10 +7,10 @@ from django.test import Client
 from django.utils import translation
 
 from openmandato.accountability.models import AuditEntry, Membership
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.importer.editing import flatten
 from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Action, Mandate, Municipality
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from openmandato.accountability.models import AuditEntry, ProgressUpdate
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Action
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

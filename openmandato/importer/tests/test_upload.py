@@ -4,10 +4,10 @@ from django.test import Client
 from fpdf import FPDF
 
 from openmandato.accountability.models import Membership
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.importer.editing import flatten
 from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Action, Mandate, Municipality
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

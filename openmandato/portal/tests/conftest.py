@@ -10,9 +10,6 @@ def programs(db, valenza_path, cremona_path):
     call_command("import_program", str(cremona_path), "--municipality", "Cremona", verbosity=0)
 
 
-from openmandato.accountability.tests.conftest import world  # noqa: E402, F401 - shared fixture
-
-
 @pytest.fixture
 def page(browser, live_server, tmp_path, settings):
     settings.VAR_DIR = tmp_path

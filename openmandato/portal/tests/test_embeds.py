@@ -8,9 +8,9 @@ import pytest
 
 from openmandato.accountability import rollup
 from openmandato.accountability.models import Membership, Role
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Action
 from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>'

@@ -13,9 +13,9 @@ from django.test import Client
 
 from openmandato.accountability.models import Indicator
 from openmandato.accountability.services import EvidenceInput, add_measurement, record_progress
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Action, Mandate
 from openmandato.reports.formulas import TRIGGERS, neutralise, restore
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from openmandato.accountability.services import record_progress
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Mandate
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 

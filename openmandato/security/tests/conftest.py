@@ -8,9 +8,6 @@ def demo(db, tmp_path, settings):
     call_command("load_demo", verbosity=0, stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
 
 
-from openmandato.accountability.tests.conftest import world  # noqa: E402, F401 - shared fixture
-
-
 @pytest.fixture(autouse=True)
 def fresh_cache():
     from django.core.cache import cache

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from openmandato.accountability import ledger
 from openmandato.accountability.models import Evidence, LedgerEntry, Membership, ProgressUpdate
 from openmandato.accountability.services import EvidenceInput, record_progress
-from openmandato.accountability.tests.conftest import make_user
 from openmandato.programs.models import Mandate, Municipality
 from openmandato.security.backup import BackupError, evidence_problems, restore
+from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)  # flush needs a real transaction on PostgreSQL
 

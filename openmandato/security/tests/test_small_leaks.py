@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from openmandato.accountability.models import Indicator, Membership
-from openmandato.accountability.tests.conftest import make_mandate, make_municipality, make_user
 from openmandato.api.tests.test_api import bearer, post_update
+from openmandato.tests.fixtures import make_mandate, make_municipality, make_user
 
 pytestmark = pytest.mark.django_db
 

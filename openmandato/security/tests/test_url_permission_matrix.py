@@ -9,7 +9,6 @@ staff may see them. Writes are checked with a real POST and the expected status.
 
 from __future__ import annotations
 
-import datetime
 import io
 from dataclasses import dataclass, field
 
@@ -22,10 +21,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from PIL import Image
 
-from openmandato.accountability.models import Indicator
 from openmandato.accountability.services import EvidenceInput, record_progress
-from openmandato.accountability.tests.conftest import PAST, make_user
 from openmandato.api.models import ApiToken
+from openmandato.tests.fixtures import PAST, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -240,7 +238,7 @@ def test_every_url_has_a_rule():
 
 
 @pytest.fixture
-def ids(world):
+def ids(world, indicator):
     world.users["superuser"] = make_user("root", superuser=True)
     update = record_progress(
         world.action_b,
@@ -253,15 +251,6 @@ def ids(world):
                 kind="document", title="Delibera", upload=SimpleUploadedFile("d.pdf", b"%PDF-1.4\nprova\n")
             )
         ],
-    )
-    indicator = Indicator.objects.create(
-        action=world.action_a,
-        name="Alberi",
-        unit="n",
-        baseline=0,
-        baseline_date=datetime.date(2020, 1, 1),
-        target=100,
-        target_date=datetime.date(2025, 1, 1),
     )
     image = io.BytesIO()
     Image.new("RGB", (8, 8), "navy").save(image, "PNG")

@@ -12,8 +12,7 @@ from django.db import connection
 from openmandato.accountability import ledger, verifier
 from openmandato.accountability.models import ActKind, Evidence, EvidenceKind, LedgerEntry
 from openmandato.accountability.services import EvidenceInput, add_indicator, add_measurement, record_progress
-
-from ..conftest import PAST
+from openmandato.tests.fixtures import PAST
 
 PDF = b"%PDF-1.4\n% a real enough document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -11,8 +11,8 @@ from django.test import Client
 from openmandato.accountability import tlog, verifier
 from openmandato.accountability.models import CheckpointTimestamp
 from openmandato.accountability.services import record_progress
+from openmandato.tests.fixtures import PAST
 
-from ..conftest import PAST
 from .conftest import raw
 from .tsa import LocalTSA, make_authority
 

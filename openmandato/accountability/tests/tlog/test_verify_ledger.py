@@ -137,8 +137,7 @@ def test_no_write_goes_over_a_truncated_log(history):
     from django.core.exceptions import ValidationError
 
     from openmandato.accountability.services import record_progress
-
-    from ..conftest import PAST
+    from openmandato.tests.fixtures import PAST
 
     delete_last_entries(history.mandate, keep=3)
     before = LedgerEntry.objects.count()

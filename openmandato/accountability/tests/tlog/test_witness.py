@@ -10,8 +10,8 @@ from django.test import Client
 from openmandato.accountability import tlog, verifier
 from openmandato.accountability.models import Cosignature
 from openmandato.accountability.services import record_progress
+from openmandato.tests.fixtures import PAST
 
-from ..conftest import PAST
 from .conftest import resign_from, rewrite_entry_and_recompute
 
 NAME = "giornale.example/witness"

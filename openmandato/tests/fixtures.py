@@ -1,3 +1,5 @@
+"""Test data every app's tests share: users of every role, a world with two comuni, a mailbox."""
+
 import datetime
 import email
 import email.policy
@@ -5,13 +7,24 @@ import re
 import socket
 from dataclasses import dataclass
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from openmandato.accountability.models import Membership, Role
 from openmandato.programs.models import Action, Area, Mandate, Municipality
 from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
+
+__all__ = [
+    "PAST",
+    "Mailbox",
+    "World",
+    "build_world",
+    "free_port",
+    "make_mandate",
+    "make_municipality",
+    "make_section",
+    "make_user",
+]
 
 PAST = datetime.date(2023, 5, 10)
 
@@ -40,8 +53,9 @@ def make_user(username, *, staff=True, superuser=False):
     return user
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> World:
+    """Two comuni; the first with two areas, two actions and staff of every role, the second with its
+    own administrator."""
     municipality = make_municipality("Borgo")
     mandate = make_mandate(municipality)
     section = make_section(mandate, "Ambiente")
@@ -91,24 +105,7 @@ class Mailbox:
         return re.search(r"https?://\S+", self.body(index)).group(0)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """Start a real SMTP server and point Django's SMTP backend at it."""
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield mailbox
-    controller.stop()
