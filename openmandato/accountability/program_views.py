@@ -66,7 +66,7 @@ def area_actions(request, pk):
         "mandate_id", "path", "position", "pk"
     )
     section = request.GET.get("section", "")
-    if section.isdigit():
+    if section.isascii() and section.isdigit():
         actions = actions.filter(section_id=int(section))
     if request.GET.get("assigned") == "no":
         actions = actions.exclude(areas=area)
@@ -79,7 +79,9 @@ def area_actions(request, pk):
 @require_POST
 def area_assign(request, pk):
     area = _editable_area(request, pk)
-    ids = [int(value) for value in request.POST.getlist("actions") if value.isdigit()][:1000]
+    ids = [int(value) for value in request.POST.getlist("actions") if value.isascii() and value.isdigit()][
+        :1000
+    ]
     remove = request.POST.get("op") == "remove"
     if not ids:
         messages.error(request, _("Seleziona almeno un'azione."))

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from openmandato.accountability import verifier
@@ -255,11 +255,14 @@ def add_cosignature(checkpoint: Checkpoint, line: str) -> Cosignature:
         verifier.verify_cosignature(body_of(checkpoint), line, key)
     except verifier.VerificationError as exc:
         raise CosignatureRejected(str(exc)) from None
-    with transaction.atomic():
-        existing = Cosignature.objects.filter(checkpoint=checkpoint, witness=key.name).first()
-        if existing:
-            return existing
-        return Cosignature.objects.create(checkpoint=checkpoint, witness=key.name, line=line)
+    existing = Cosignature.objects.filter(checkpoint=checkpoint, witness=key.name).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Cosignature.objects.create(checkpoint=checkpoint, witness=key.name, line=line)
+    except IntegrityError:  # the same witness, a moment earlier, from another request
+        return Cosignature.objects.get(checkpoint=checkpoint, witness=key.name)
 
 
 def saved_state(mandate: Mandate) -> dict | None:

@@ -46,7 +46,7 @@ def _int(name: str, raw: str | None, *, default: int | None = None, low: int = 0
         if default is None:
             raise BadParameter(f"{name} is required")
         return default
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise BadParameter(f"{name} must be a non-negative integer")
     value = int(raw)
     if not low <= value <= high:

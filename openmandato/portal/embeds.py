@@ -6,8 +6,10 @@ small, need no script and link back to the full page. Drafts are never embeddabl
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve, reverse
@@ -74,7 +76,25 @@ def snippet(widget: dict) -> str:
     return iframe_html(widget["src"], widget["title"], *widget["size"])
 
 
-@xframe_options_exempt
+def frameable(view):
+    """The widgets are made to be framed by other sites: no X-Frame-Options, and a Content-Security-Policy
+    whose frame-ancestors allows any site (every other page keeps 'none')."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        directives = [
+            d.strip()
+            for d in settings.CONTENT_SECURITY_POLICY.split(";")
+            if d.strip() and not d.strip().startswith("frame-ancestors")
+        ]
+        response["Content-Security-Policy"] = "; ".join([*directives, "frame-ancestors *"])
+        return response
+
+    return xframe_options_exempt(wrapped)
+
+
+@frameable
 @cacheable
 def municipality_embed(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
@@ -91,7 +111,7 @@ def municipality_embed(request, slug):
     return render(request, "portal/embed_municipality.html", context)
 
 
-@xframe_options_exempt
+@frameable
 @cacheable
 def action_embed(request, slug, pk):
     action = published_action(slug, pk)

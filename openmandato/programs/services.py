@@ -4,7 +4,7 @@ Each checks the user's role in the municipality, runs in one transaction and is 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from openmandato.accountability.audit import record_audit
@@ -24,7 +24,13 @@ def create_area(municipality: Municipality, *, name: str, user) -> Area:
             raise ValidationError(
                 _("Esiste già un'area «%(name)s» in questo comune.") % {"name": name}, code="duplicate"
             )
-        area = Area.objects.create(municipality=municipality, name=name)
+        try:
+            with transaction.atomic():
+                area = Area.objects.create(municipality=municipality, name=name)
+        except IntegrityError:  # the same name, a moment earlier, from another request
+            raise ValidationError(
+                _("Esiste già un'area «%(name)s» in questo comune.") % {"name": name}, code="duplicate"
+            ) from None
         record_audit(user, municipality.pk, "create", area, after={"name": name})
     return area
 

@@ -24,6 +24,9 @@ from django.db import connection, transaction
 from openmandato.accountability import ledger
 from openmandato.accountability.models import (
     AuditEntry,
+    Checkpoint,
+    CheckpointTimestamp,
+    Cosignature,
     Evidence,
     Indicator,
     LedgerEntry,
@@ -53,6 +56,9 @@ SCOPED = [
     (Indicator, "action__mandate__municipality"),
     (Measurement, "indicator__action__mandate__municipality"),
     (LedgerEntry, "mandate__municipality"),
+    (Checkpoint, "mandate__municipality"),
+    (CheckpointTimestamp, "checkpoint__mandate__municipality"),
+    (Cosignature, "checkpoint__mandate__municipality"),
     (AuditEntry, "municipality"),
 ]
 
@@ -173,6 +179,13 @@ def restore(source: Path, *, replace: bool = False) -> Summary:
             + ", ".join(existing.values_list("slug", flat=True))
             + " (use --replace to overwrite)"
         )
+    taken = _ids_taken_by_others(rows, set(existing.values_list("pk", flat=True)))
+    if taken:
+        raise BackupError(
+            "restore refused: ids already used on this instance by other data ("
+            + ", ".join(taken[:5])
+            + "); restore into an empty instance, or into the one the backup came from"
+        )
     copied = []
     try:
         with transaction.atomic():
@@ -226,6 +239,29 @@ def evidence_problems(evidence=None) -> list[str]:
         elif item.sha256 and sha256_of(path) != item.sha256:
             problems.append(f"evidence {item.pk}: file {item.file.name} does not match its SHA-256")
     return problems
+
+
+def _ids_taken_by_others(rows: list[dict], replaced: set[int]) -> list[str]:
+    """Rows keep their primary keys, so a row whose id already belongs to data of another comune (or
+    to anything not being replaced) would be overwritten in place: name such ids, to refuse the restore."""
+    paths = {model._meta.label_lower: path for model, path in SCOPED}
+    wanted: dict[str, list] = {}
+    for row in rows:
+        if row.get("pk") is not None:
+            wanted.setdefault(row["model"], []).append(row["pk"])
+    taken = []
+    for label, pks in wanted.items():
+        path = paths.get(label)
+        if path is None:  # users and groups are matched by natural key; tokens by their own id
+            model = ApiToken if label == ApiToken._meta.label_lower else None
+            if model is None:
+                continue
+            clash = model._base_manager.filter(pk__in=pks)
+        else:
+            model = next(m for m, _p in SCOPED if m._meta.label_lower == label)
+            clash = model._base_manager.filter(pk__in=pks).exclude(**{f"{path}__in": replaced})
+        taken += [f"{label} {pk}" for pk in clash.values_list("pk", flat=True)[:5]]
+    return taken
 
 
 def _reset_sequences() -> None:

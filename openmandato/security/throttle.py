@@ -58,6 +58,8 @@ def _digest(text: str) -> str:
 # Logins: wrong passwords per (username, client address) lock that pair out for a while.
 
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
+RESET_REQUEST_PATH = "/accounts/password-reset/"
+RESET_REQUESTS_PER_HOUR = 5  # per address and per e-mail: enough for a person, not for a mail flood
 
 
 def _login_ident(request, username) -> str:
@@ -101,6 +103,19 @@ class FailureThrottleMiddleware:
                     f"Troppi tentativi di accesso non riusciti: riprova tra {minutes} minuti.",
                     f"Too many failed sign-in attempts: try again in {minutes} minutes.",
                     settings.LOGIN_LOCKOUT_SECONDS,
+                )
+        if request.method == "POST" and request.path == RESET_REQUEST_PATH:
+            address = request.META.get("REMOTE_ADDR", "")
+            email = (request.POST.get("email") or "").strip().lower()
+            by_address, wait = hit("pwreset-ip", address, RESET_REQUESTS_PER_HOUR, 3600)
+            by_email, _wait = hit("pwreset-email", email, RESET_REQUESTS_PER_HOUR, 3600)
+            if not (by_address and by_email):
+                return too_many(
+                    request,
+                    "too many password reset requests",
+                    "Troppe richieste di reimpostazione della password: riprova più tardi.",
+                    "Too many password reset requests: try again later.",
+                    wait,
                 )
         token_ident = None
         if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:

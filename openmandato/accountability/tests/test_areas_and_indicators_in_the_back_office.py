@@ -154,3 +154,13 @@ def test_hostile_area_names_are_escaped_or_refused(world):
     )
     assert response.status_code == 200
     assert not Area.objects.filter(name__startswith="Ufficio").exists()
+
+
+def test_digits_that_are_not_ascii_never_break_the_area_pages(world):
+    client = Client()
+    client.force_login(world.users["admin"])
+    page = client.get(f"/backoffice/areas/{world.area_a.pk}/", {"section": "²"})
+    assert page.status_code == 200
+    assign = client.post(f"/backoffice/areas/{world.area_a.pk}/assign/", {"actions": ["²"]}, follow=True)
+    assert assign.status_code == 200
+    assert "Seleziona almeno un'azione" in html.unescape(assign.content.decode())

@@ -2,6 +2,7 @@
 
 import html
 
+from django.core.cache import cache
 from django.test import Client
 
 
@@ -38,3 +39,18 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(world, smtp_server)
     response = Client().post("/accounts/password-reset/", {"email": "nessuno@example.org"}, follow=True)
     assert "Controlla la posta" in response.content.decode()
     assert smtp_server.messages == []
+
+
+def test_password_reset_requests_are_limited_so_nobody_floods_a_mailbox(world, smtp_server):
+    cache.clear()  # the counters of earlier tests in this process
+    user = world.users["admin"]
+    user.email = "sindaca@comune.borgo.it"
+    user.save()
+    client = Client()
+    answers = [
+        client.post("/accounts/password-reset/", {"email": "sindaca@comune.borgo.it"}).status_code
+        for _ in range(8)
+    ]
+    assert answers[:5] == [302] * 5
+    assert answers[5:] == [429] * 3
+    assert len(smtp_server.messages) == 5

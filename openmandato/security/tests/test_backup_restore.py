@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from openmandato.accountability import ledger
-from openmandato.accountability.models import Evidence, LedgerEntry, Membership, ProgressUpdate
+from openmandato.accountability.models import Checkpoint, Evidence, LedgerEntry, Membership, ProgressUpdate
 from openmandato.accountability.services import EvidenceInput, record_progress
-from openmandato.programs.models import Mandate, Municipality
+from openmandato.programs.models import Action, Mandate, Municipality
 from openmandato.security.backup import BackupError, evidence_problems, restore
 from openmandato.tests.fixtures import make_user
 
@@ -115,3 +115,24 @@ def test_restore_refuses_to_overwrite_a_municipality_already_there(instance, tmp
     call_command("backup", str(tmp_path / "backup"), "--municipality", "cremona")
     with pytest.raises(BackupError, match="already on this instance: cremona"):
         restore(tmp_path / "backup")
+
+
+def test_checkpoints_round_trip_with_the_log(instance, settings, tmp_path):
+    before = sorted(Checkpoint.objects.values_list("mandate__municipality__slug", "tree_size", "root_hash"))
+    assert before  # every write signs one
+    call_command("backup", str(tmp_path / "backup"))
+    wipe()
+    call_command("restore", str(tmp_path / "backup"))
+    after = sorted(Checkpoint.objects.values_list("mandate__municipality__slug", "tree_size", "root_hash"))
+    assert after == before
+
+
+def test_a_backup_never_overwrites_another_comunes_rows_that_took_its_ids(instance, tmp_path):
+    call_command("backup", str(tmp_path / "backup"), "--municipality", "cremona")
+    cremona = Municipality.objects.get(slug="cremona")
+    ids = set(Action.objects.filter(mandate__municipality=cremona).values_list("pk", flat=True))
+    Municipality.objects.filter(pk=cremona.pk).update(slug="cremona-vecchia")  # its ids stay taken
+    with pytest.raises(BackupError, match="ids already used on this instance"):
+        restore(tmp_path / "backup")
+    assert set(Action.objects.filter(mandate__municipality=cremona).values_list("pk", flat=True)) == ids
+    assert Municipality.objects.get(pk=cremona.pk).slug == "cremona-vecchia"

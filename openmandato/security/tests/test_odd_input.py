@@ -55,6 +55,20 @@ def test_a_search_for_a_long_number_is_still_a_search(demo):
     assert client().get(f"/search/?q={HUGE}").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/tlog/valenza/checkpoints/%C2%B2",  # "²" passes str.isdigit() but not int()
+        "/api/v1/tlog/valenza/entries?start=%C2%B2",
+        "/api/v1/tlog/valenza/proof/inclusion?index=%D9%A3",  # Arabic-Indic three
+    ],
+)
+def test_digits_that_are_not_ascii_are_a_400_not_a_crash(demo, url):
+    response = client().get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+
+
 def test_wrong_method_on_the_api_is_json(demo):
     response = client().delete("/api/v1/actions")
     assert response.status_code == 405 and response.json()["detail"]
