@@ -1,5 +1,5 @@
 """A revision moves sub-items to the action that now heads them, when the review editor swapped which of
-two actions is the group heading (seen while re-importing an edited draft of a real programme)."""
+two actions is the group heading (the shape of Alpignano's edited "SICUREZZA STRADALE" section)."""
 
 import pytest
 
