@@ -40,6 +40,10 @@ FLAG_LABELS = {
     "guessed_heading": gettext_lazy("titolo dedotto"),
     "toc": gettext_lazy("indice o sommario"),
     "orphan": gettext_lazy("fuori da ogni sezione"),
+    "lead_in": gettext_lazy("introduce un elenco"),
+    "details_folded": gettext_lazy("elenco accorpato nel testo"),
+    "long": gettext_lazy("testo molto lungo"),
+    "short": gettext_lazy("testo molto breve"),
 }
 
 

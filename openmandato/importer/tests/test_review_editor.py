@@ -416,3 +416,20 @@ def test_overlong_codes_and_areas_from_a_parser_are_cut_to_what_the_database_hol
     program, problems = build_tree(tree, items, meta)
     first = program.sections[1].actions[0]
     assert len(first.code) == 20 and len(first.areas[0]) == 255
+
+
+def test_every_flag_the_parsers_set_reads_as_words_in_the_preview(staff):
+    # the preview showed "lead_in" raw beside items of a real programme (Alpignano)
+    client, borgo, _others = staff
+    preview = upload(client, borgo)
+    tree = sample_tree()
+    flags = ["lead_in", "details_folded", "long", "short"]
+    tree["sections"][1]["actions"] = [action(f"Voce {flag}", flags=[flag]) for flag in flags]
+    store(ProgramImport.objects.get(), tree)
+    body = client.get(preview).content.decode()
+    listing = body[body.index("Voci del programma") :]
+    for flag in flags:
+        assert f">{flag}<" not in listing
+    labels = ("introduce un elenco", "elenco accorpato nel testo", "testo molto lungo", "testo molto breve")
+    for label in labels:
+        assert label in listing
