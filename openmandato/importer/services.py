@@ -222,10 +222,12 @@ def find_revision(
     source_sha256: str,
     municipality: Municipality | None = None,
     choices: dict[str, str] | None = None,
+    same_file: bool = False,
 ):
     """When the document revises a mandate imported before (same municipality and title, other file),
-    the plan of changes; otherwise None. The titles printed by the last back-office import tell which
-    titles the staff edited since (see plan_revision)."""
+    the plan of changes; otherwise None. With `same_file` (the back-office, where the staff may have
+    edited the same document differently this time) the same file also counts as a revision. The titles
+    printed by the last back-office import tell which titles the staff edited since (see plan_revision)."""
     from openmandato.importer.revision import plan_revision
 
     if municipality is not None:
@@ -235,11 +237,10 @@ def find_revision(
         if not name:
             return None
         mandates = Mandate.objects.filter(municipality__slug=municipality_slug(name))
-    mandate = (
-        mandates.filter(title=tree.title or _("Programma di mandato"))
-        .exclude(source_sha256=source_sha256)
-        .first()
-    )
+    candidates = mandates.filter(title=tree.title or _("Programma di mandato"))
+    if not same_file:
+        candidates = candidates.exclude(source_sha256=source_sha256)
+    mandate = candidates.first()
     if mandate is None:
         return None
 
@@ -350,7 +351,9 @@ def confirm_import(
         if problems:
             raise ImportRejected(problems[0])
         municipality = locked.municipality
-        revision = find_revision(tree, locked.sha256, municipality=municipality, choices=locked.choices)
+        revision = find_revision(
+            tree, locked.sha256, municipality=municipality, choices=locked.choices, same_file=True
+        )
         if revision is not None:
             summary = revision.summary()
             titles = apply_revision(

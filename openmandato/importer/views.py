@@ -191,6 +191,7 @@ def _preview_context(request, program_import: ProgramImport, errors: list[str]) 
             program_import.sha256,
             municipality=program_import.municipality,
             choices=program_import.choices,
+            same_file=True,
         )
     confidence = editing.confidence_of(program_import.tree)
     return {

@@ -282,6 +282,23 @@ def test_edits_are_re_applied_when_the_same_document_is_uploaded_again(staff):
     assert ProgramImport.objects.get(token=other.rstrip("/").rsplit("/", 1)[-1]).edits == []
 
 
+def test_the_same_document_confirmed_again_with_other_edits_revises_the_mandate(staff):
+    client, borgo, _others = staff
+    client.post(upload(client, borgo), {})
+    mandate = Mandate.objects.get(municipality=borgo)
+    again = upload(client, borgo)
+    imported = ProgramImport.objects.get(token=again.rstrip("/").rsplit("/", 1)[-1])
+    ids = {item["title"]: item["id"] for item in flatten(imported.tree)}
+    target = ids["Aprire un centro del riuso presso l'ecocentro"]
+    client.post(again + "edit/", {"op": "edit", "id": target, "title": "Aprire il centro del riuso"})
+    preview = client.get(again).content.decode()
+    assert "1 modificata" in preview
+    client.post(again, {})
+    assert Mandate.objects.get(municipality=borgo) == mandate  # the same mandate, revised in place
+    assert mandate.actions.filter(title="Aprire il centro del riuso").exists()
+    assert not mandate.actions.filter(title="Aprire un centro del riuso presso l'ecocentro").exists()
+
+
 def test_hostile_text_is_escaped_in_the_preview(staff):
     client, borgo, _others = staff
     preview = upload(client, borgo)
