@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 
@@ -48,7 +49,11 @@ def review(tree: ProgramTree) -> None:
             _fold_details(action)
     if dropped:
         tree.warnings.append(
-            _("%(count)d elementi di introduzione o analisi non sono stati letti come azioni.")
+            ngettext(
+                "%(count)d elemento di introduzione o analisi non è stato letto come azione.",
+                "%(count)d elementi di introduzione o analisi non sono stati letti come azioni.",
+                dropped,
+            )
             % {"count": dropped}
         )
     _score(tree)
