@@ -862,8 +862,8 @@ def witness(url: str, key: ed25519.Ed25519PrivateKey, name: str, state: dict | N
     return {"url": url, "vkey": verifier_key(log_key.name, log_key.public), "note": checkpoint.note}, line
 
 
-def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
-    parser = argparse.ArgumentParser(description="Verify an OpenMandato transparency log independently.")
+def add_arguments(parser) -> None:
+    """The command line of this script, also used by `openmandato verify_remote`."""
     parser.add_argument("url", help="the municipality's address, e.g. https://site.example/borgo/")
     parser.add_argument("--checkpoint", help="a checkpoint saved earlier with --save")
     parser.add_argument("--save", help="save the verified checkpoint to this file")
@@ -873,7 +873,16 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     parser.add_argument("--monitor", action="store_true", help="poll and report the first inconsistency")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--interval", type=float, default=60.0)
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
+    parser = argparse.ArgumentParser(description="Verify an OpenMandato transparency log independently.")
+    add_arguments(parser)
+    return run(parser.parse_args(argv), stdout, stderr)
+
+
+def run(args, stdout=None, stderr=None) -> int:
+    """Check the site as the parsed command line says; the exit status (0 only when all verifies)."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     try:
         saved = None
