@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-dev system-libs system-deps run test test-sqlite test-postgres lint lock messages screenshot vendor clean bench bench-import bench-ledger
+.PHONY: install install-dev system-libs system-deps run dev test test-sqlite test-postgres lint lock messages screenshot vendor clean bench bench-parse bench-import bench-ledger bench-notify wheel-check bench-search
 
 install: $(VENV)/.installed-base ## create .venv and install the runtime from the lock (idempotent)
 
@@ -17,7 +17,13 @@ $(VENV)/.installed-base: requirements/base.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-install-dev: install $(VENV)/.installed-dev
+install-dev: install $(VENV)/.installed-dev .venv-federation/.installed
+
+# The local SPID/CIE federation the tests start (spid-cie-oidc needs Django<5 and pydantic<2: its own venv).
+.venv-federation/.installed: requirements/federation.lock
+	test -x .venv-federation/bin/python || $(PYTHON) -m venv .venv-federation
+	.venv-federation/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/federation.lock
+	touch $@
 
 $(VENV)/.installed-dev: requirements/dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
@@ -37,14 +43,22 @@ system-deps: system-libs ## plus Debian's Chromium for the browser tests, instal
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-run: install system-libs ## migrate, load the demo and serve http://$(HOST)
+run: install system-libs ## migrate, load the demo and serve http://$(HOST) with the production stack
 	$(BIN)/openmandato migrate --noinput
 	$(BIN)/openmandato load_demo
-	@echo "Serving OpenMandato on http://$(HOST)/ (Ctrl+C to stop)"
 	@echo "Your own superuser (to add a comune and invite its administrator): $(BIN)/openmandato createsuperuser"
+	DEBUG=$${DEBUG:-false} $(BIN)/openmandato serve --bind $(HOST)
+
+dev: install system-libs ## Django's autoreloading development server (DEBUG on) with the task worker beside it
+	$(BIN)/openmandato migrate --noinput
+	$(BIN)/openmandato load_demo
+	@echo "Serving OpenMandato (development) on http://$(HOST)/ (Ctrl+C to stop)"
+	$(BIN)/openmandato db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(BIN)/openmandato runserver $(HOST)
 
-test: install-dev system-deps lint test-sqlite test-postgres ## the whole suite, on SQLite and on PostgreSQL
+test: install-dev system-deps lint ## the whole suite, on SQLite and on PostgreSQL (side by side; each one's output when it ends)
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint:
 	$(BIN)/ruff check .
@@ -75,11 +89,29 @@ screenshot: install-dev system-deps ## refresh the README screenshot (docs/scree
 bench-import: ## importer accuracy on the real corpus in ../shared/corpus (table in BENCHMARKS.md)
 	$(BIN)/python bench/bench_import.py
 
-bench: install-dev ## parse-time benchmark of a 40-page program (figures in BENCHMARKS.md)
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/om_bench
+BENCH_SIZES  ?= 2,80,800
+
+bench: install-dev ## pages under gunicorn + wrk: the demo on SQLite and (unless QUICK=1) national data sets on PostgreSQL
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+ifdef QUICK
+	$(BIN)/python bench/bench_pages.py --quick
+else
+	createdb $$(echo "$(BENCH_PG_URL)" | sed -E 's#^postgres(ql)?://([^@]+)@([^:/]+):?([0-9]*)/(.*)$$#-U \2 -h \3 \5#') 2>/dev/null || true
+	$(BIN)/python bench/bench_pages.py --pg $(BENCH_PG_URL) --sizes $(BENCH_SIZES)
+endif
+
+bench-parse: install-dev ## parse-time benchmark of a 40-page program (figures in BENCHMARKS.md)
 	$(BIN)/python bench/bench_parse.py
+
+wheel-check: ## build the wheel, install it with the locked dependencies in a clean venv, serve a page from it
+	./scripts/wheel-check.sh
 
 bench-ledger: install-dev ## transparency-log costs for a mandate of 10,000 entries (figures in BENCHMARKS.md)
 	$(BIN)/python bench/bench_ledger.py
+
+bench-notify: install-dev ## fan-out of one update to 10,000 followers and e-mail throughput (figures in BENCHMARKS.md)
+	$(BIN)/python bench/bench_notify.py
 
 vendor: ## refresh the vendored front-end files from npm (versions pinned in package.json)
 	./scripts/vendor-frontend.sh
@@ -87,6 +119,10 @@ vendor: ## refresh the vendored front-end files from npm (versions pinned in pac
 lock: ## re-pin the dependencies (needs uv)
 	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.lock
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.lock
+	uv pip compile requirements/federation.in --python-version 3.11 --generate-hashes -o requirements/federation.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-federation .pytest_cache .ruff_cache
+
+bench-search: install-dev ## search nDCG@10/recall@10/MRR and compare precision/recall on SQLite and PostgreSQL (BENCHMARKS.md)
+	$(BIN)/python bench/bench_search.py

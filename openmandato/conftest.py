@@ -48,6 +48,41 @@ def process_local_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Tests measure what a page costs to render; the tests of the shared page cache turn it on."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run at once in the test's own process unless a test asks for a real worker (`task_worker`)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_worker(transactional_db, settings, tmp_path):
+    """Start real `openmandato db_worker` processes on the test database: `worker = task_worker()`.
+
+    Request `smtp_server` before this fixture so that the worker sends to it. Tasks enqueued by the
+    test go to the database queue; `worker.drain()` waits until they have run.
+    """
+    from openmandato.tests.worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    started = []
+
+    def start(**extra_env: str) -> Worker:
+        folder = tmp_path / f"worker{len(started)}"
+        folder.mkdir()
+        started.append(Worker(folder, extra_env))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Real headless Chromium (Debian's package) for the browser tests of every app."""
@@ -63,6 +98,15 @@ def world(db):
     from openmandato.tests.fixtures import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def demo(db, tmp_path, settings):
+    """The demo instance (load_demo): Valenza and Cremona with updates, evidence and a signed log."""
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", verbosity=0, stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
 
 
 @pytest.fixture

@@ -41,6 +41,39 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name, default).strip() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_pairs(name: str) -> list[tuple[str, str]]:
+    """ "Name=https://a/,Other=https://b/" -> [(url, name), ...] (a bare URL is its own name)."""
+    pairs = []
+    for item in env_list(name, []):
+        label, sep, url = item.rpartition("=") if "=" in item else ("", "", item)
+        url = url.strip()
+        if not url.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(f"{name}: {url!r} is not an http(s) URL")
+        pairs.append((url, label.strip() or url))
+    return pairs
+
+
+def env_json_file(name: str, default=None):
+    """The JSON content of the file named by the variable (keys and trust marks stay out of the env)."""
+    import json
+
+    path = os.environ.get(name, "").strip()
+    if not path:
+        return {} if default is None else default
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}: cannot read JSON from {path}: {exc}") from None
+
+
 def cache_from_environment(var_dir) -> dict:
     """The shared cache (rate limits, PDF reports): REDIS_URL, else CACHE_URL (redis://, rediss://,
     db://TABLE, file:///PATH, locmem://), else the database (works with several processes, no Redis).

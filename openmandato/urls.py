@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from openmandato.accountability import urls as accountability_urls
 from openmandato.accountability.forms import LoginForm, NewPasswordForm, PasswordResetRequestForm
 from openmandato.accountability.staff_views import InvitationAcceptView
 from openmandato.api.api import api
 from openmandato.portal import views as portal_views
+
+# One back-office namespace, two apps: progress reporting (accountability) and the import (importer).
+BACKOFFICE = [*accountability_urls.urlpatterns, path("import/", include("openmandato.importer.urls"))]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -35,7 +39,13 @@ urlpatterns = [
         InvitationAcceptView.as_view(form_class=NewPasswordForm),
         name="invitation_accept",
     ),
-    path("backoffice/", include("openmandato.accountability.urls")),
+    path("", include("openmandato.spid.urls")),
+    path("area-personale/", include("openmandato.citizens.urls")),
+    path("area-personale/notifiche/", include("openmandato.notifications.urls")),
+    path("area-personale/token/", include("openmandato.api.token_views")),
+    path("area-personale/", include("allauth.account.urls")),
+    path("", include("openmandato.participation.urls")),
+    path("backoffice/", include((BACKOFFICE, "backoffice"))),
     path("healthz", portal_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("openmandato.accountability.checkpoints")),

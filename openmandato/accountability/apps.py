@@ -1,28 +1,8 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
-
-
-def _recompute_after_change(sender, instance, **kwargs):
-    from openmandato.accountability import rollup
-
-    if kwargs.get("raw") or rollup.is_deferred():
-        return
-    rollup.recompute_shares(instance.mandate_id)
 
 
 class AccountabilityConfig(AppConfig):
     name = "openmandato.accountability"
     label = "accountability"
     verbose_name = _("Rendicontazione")
-
-    def ready(self):
-        from openmandato.programs.models import Action, Section
-
-        for model in (Section, Action):
-            post_save.connect(
-                _recompute_after_change, sender=model, dispatch_uid=f"rollup-save-{model.__name__}"
-            )
-            post_delete.connect(
-                _recompute_after_change, sender=model, dispatch_uid=f"rollup-del-{model.__name__}"
-            )

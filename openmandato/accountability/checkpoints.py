@@ -9,20 +9,20 @@ from django.utils.translation import gettext as _
 
 from openmandato.accountability import tlog
 from openmandato.accountability.models import Checkpoint
-from openmandato.api.tlog import mandate_for
+from openmandato.programs.models import Mandate
 
 FEED_SIZE = 100
 
 
 def checkpoint_txt(request, slug):
-    checkpoint = tlog.latest(mandate_for(slug))
+    checkpoint = tlog.latest(Mandate.objects.public().current().for_slug(slug))
     if checkpoint is None:
         raise Http404
     return HttpResponse(tlog.full_note(checkpoint), content_type="text/plain; charset=utf-8")
 
 
 def checkpoints_json(request, slug):
-    mandate = mandate_for(slug)
+    mandate = Mandate.objects.public().current().for_slug(slug)
     rows = (
         Checkpoint.objects.filter(mandate=mandate)
         .select_related("timestamp")
@@ -44,7 +44,7 @@ class CheckpointFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, slug):
-        return mandate_for(slug)
+        return Mandate.objects.public().current().for_slug(slug)
 
     def title(self, obj):
         return _("Checkpoint firmati del registro — %(name)s") % {"name": obj.municipality.name}

@@ -6,31 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from openmandato.accountability.models import ActKind, EvidenceKind, ProgressUpdate
 from openmandato.accountability.services import EvidenceInput
+from openmandato.core.forms import DateInput, StyledForm
 from openmandato.programs.models import Area, Municipality, Section
 from openmandato.programs.status import Status, check_status_progress
-
-
-class DateInput(forms.DateInput):
-    """An HTML date picker: it needs ISO dates, whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class StyledForm(forms.Form):
-    """Bootstrap Italia classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
 
 MAX_DOCUMENTS = 5
 

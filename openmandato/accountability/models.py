@@ -1,6 +1,7 @@
 """Accountability: append-only progress updates with evidence, indicators, the ledger, roles and audit."""
 
 import base64
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,46 +10,44 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.accountability.append_only import AppendOnlyModel
-from openmandato.programs.models import Action, Area, Mandate, Municipality
+from openmandato.accountability.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from openmandato.core.models import AuditEntry, LoggedModel, Membership, Role  # noqa: F401 - moved to core
+from openmandato.programs.models import Action, Mandate
 from openmandato.programs.status import Status
 
 CLAIM_STATUSES = frozenset({Status.DONE, Status.PARTIALLY_DONE})
 
 
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Amministratore del comune")
-    AREA_MANAGER = "area_manager", _("Responsabile di area")
-    EDITOR = "editor", _("Redattore del programma")
+class ProgressUpdateQuerySet(AppendOnlyQuerySet):
+    def newest_first(self):
+        return self.order_by("-date", "-created_at", "-pk")
+
+    def uncorrected(self, as_of: datetime.date | None = None):
+        """Updates that no later update corrects (no correction dated up to `as_of`, if given)."""
+        corrections = ProgressUpdate.objects.filter(corrects=models.OuterRef("pk"))
+        if as_of is not None:
+            corrections = corrections.filter(date__lte=as_of)
+        return self.exclude(models.Exists(corrections))
+
+    def current(self, as_of: datetime.date | None = None):
+        """Each action's current update: its latest uncorrected one (dated up to `as_of`, if given).
+
+        The one rule for "which update is current", e.g. `action.updates.current().first()`.
+        """
+        latest = ProgressUpdate.objects.filter(action=models.OuterRef("action")).uncorrected(as_of)
+        if as_of is not None:
+            latest = latest.filter(date__lte=as_of)
+        return self.filter(pk=models.Subquery(latest.newest_first().values("pk")[:1]))
+
+    def public(self):
+        """Updates of published mandates (see Action.objects.published())."""
+        return self.filter(action__mandate__is_published=True)
+
+    def in_current_mandate(self):
+        return self.filter(action__mandate__is_current=True)
 
 
-class Membership(models.Model):
-    """A user's role in one municipality. Area managers act only on the actions of their areas."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("utente"),
-    )
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("comune")
-    )
-    role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices)
-    areas = models.ManyToManyField(Area, blank=True, verbose_name=_("aree"))
-
-    class Meta:
-        verbose_name = _("ruolo nel comune")
-        verbose_name_plural = _("ruoli nei comuni")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "municipality", "role"], name="membership_unique_role")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} ({self.municipality})"
-
-
-class ProgressUpdate(AppendOnlyModel):
+class ProgressUpdate(LoggedModel, AppendOnlyModel):
     action = models.ForeignKey(
         Action, on_delete=models.PROTECT, related_name="updates", verbose_name=_("azione")
     )
@@ -82,6 +81,8 @@ class ProgressUpdate(AppendOnlyModel):
     )
     created_at = models.DateTimeField(_("registrato il"), auto_now_add=True, db_index=True)
 
+    objects = ProgressUpdateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("aggiornamento")
         verbose_name_plural = _("aggiornamenti")
@@ -109,7 +110,7 @@ class ActKind(models.TextChoices):
     DECRETO = "decreto", _("Decreto o ordinanza del Sindaco")
 
 
-class Evidence(AppendOnlyModel):
+class Evidence(LoggedModel, AppendOnlyModel):
     """The source of a claim: a published act (kind, number, date, link), an uploaded document, or a link."""
 
     update = models.ForeignKey(
@@ -148,7 +149,7 @@ class Direction(models.TextChoices):
     DOWN = "down", _("Diminuire")
 
 
-class Indicator(models.Model):
+class Indicator(LoggedModel):
     action = models.ForeignKey(
         Action, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("azione")
     )
@@ -199,7 +200,7 @@ class Indicator(models.Model):
         return int(max(Decimal(0), min(Decimal(100), share)).to_integral_value())
 
 
-class Measurement(AppendOnlyModel):
+class Measurement(LoggedModel, AppendOnlyModel):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("indicatore")
     )
@@ -311,45 +312,3 @@ class Cosignature(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_unique_witness")
         ]
-
-
-class AuditEntry(models.Model):
-    """Who changed what in the back-office, and how it looked before and after."""
-
-    at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("utente")
-    )
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("comune")
-    )
-    verb = models.CharField(_("operazione"), max_length=20)
-    model = models.CharField(_("oggetto"), max_length=60)
-    object_id = models.CharField(max_length=40)
-    object_repr = models.CharField(_("descrizione"), max_length=255)
-    before = models.JSONField(_("prima"), null=True, blank=True)
-    after = models.JSONField(_("dopo"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("voce di audit")
-        verbose_name_plural = _("registro delle modifiche")
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["municipality", "-at"], name="audit_municipality_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.verb} {self.object_repr}"
-
-    def verb_label(self) -> str:
-        from openmandato.accountability.audit_display import VERBS
-
-        return str(VERBS.get(self.verb, self.verb))
-
-    def model_label(self) -> str:
-        from openmandato.accountability.audit_display import model_label
-
-        return model_label(self.model)
-
-    def changes(self):
-        from openmandato.accountability.audit_display import describe
-
-        return describe(self)

@@ -5,14 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from openmandato.accountability.permissions import can_edit_program, program_municipalities
 from openmandato.accountability.staff_forms import AreaForm
+from openmandato.core.permissions import (
+    can_edit_object,
+    program_municipalities,
+)
+from openmandato.core.tenancy import scoped_object
 from openmandato.programs.models import Action, Area, Section
 from openmandato.programs.services import assign_actions_to_area, create_area
 
@@ -44,10 +48,7 @@ def areas(request):
 
 
 def _editable_area(request, pk) -> Area:
-    area = get_object_or_404(Area.objects.select_related("municipality"), pk=pk)
-    if not can_edit_program(request.user, area.municipality_id):
-        raise PermissionDenied
-    return area
+    return scoped_object(request, Area.objects.select_related("municipality"), can_edit_object, pk=pk)
 
 
 @login_required

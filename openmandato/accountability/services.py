@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openmandato.accountability import ledger
-from openmandato.accountability.audit import record_audit
 from openmandato.accountability.markup import render_markdown
 from openmandato.accountability.models import (
     CLAIM_STATUSES,
@@ -25,8 +24,9 @@ from openmandato.accountability.models import (
     Measurement,
     ProgressUpdate,
 )
-from openmandato.accountability.permissions import can_update_action, require
+from openmandato.accountability.signals import measurement_recorded, progress_recorded
 from openmandato.accountability.uploads import check_upload
+from openmandato.core.permissions import can_update_action, require
 from openmandato.programs.models import Action, Mandate
 from openmandato.programs.status import Status, check_status_progress
 
@@ -50,7 +50,7 @@ class EvidenceInput:
 
 def current_update(action: Action) -> ProgressUpdate | None:
     """The latest update that no later update corrects."""
-    return action.updates.filter(corrections__isnull=True).order_by("-date", "-created_at", "-pk").first()
+    return action.updates.current().first()
 
 
 def record_progress(
@@ -104,14 +104,8 @@ def record_progress(
                 stored.append(_store_evidence(update, item, upload))
             ledger.append(mandate, update=update)
             _sync_action(action)
-            record_audit(
-                user,
-                mandate.municipality_id,
-                "create",
-                update,
-                before=_state(before),
-                after=_state(update),
-            )
+            update.log_action("create", user=user, before=_state(before), after=_state(update))
+            progress_recorded.send(sender=ProgressUpdate, update=update, previous=before)
     except Exception:
         # The database rolled back; files already written to storage must go too.
         for item in stored:
@@ -219,9 +213,7 @@ def add_indicator(action: Action, *, user, system: bool = False, **fields) -> In
     indicator.full_clean()
     with transaction.atomic():
         indicator.save()
-        record_audit(
-            user, action.mandate.municipality_id, "create", indicator, after=_indicator_state(indicator)
-        )
+        indicator.log_action("create", user=user, after=_indicator_state(indicator))
     return indicator
 
 
@@ -271,7 +263,8 @@ def add_measurement(
             is_demo=is_demo,
         )
         ledger.append(mandate, measurement=measurement)
-        record_audit(user, mandate.municipality_id, "create", measurement, after={"value": str(value)})
+        measurement.log_action("create", user=user, after={"value": str(value)})
+        measurement_recorded.send(sender=Measurement, measurement=measurement)
         if action.progress_from_indicators:
             _derive(action, user, date, is_demo)
     return measurement

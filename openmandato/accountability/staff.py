@@ -17,9 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from openmandato.accountability.audit import record_audit
-from openmandato.accountability.models import Membership, Role
-from openmandato.accountability.permissions import can_administer, require
+from openmandato.core.models import Membership, Role
+from openmandato.core.permissions import can_administer, require
 from openmandato.programs.models import Area, Municipality
 
 
@@ -71,11 +70,9 @@ def invite_staff(
         )
         if role == Role.AREA_MANAGER:
             membership.areas.add(*areas)
-        record_audit(
-            invited_by,
-            municipality.pk,
+        membership.log_action(
             "invite",
-            membership,
+            user=invited_by,
             after={"email": email, "role": role, "areas": sorted(area.name for area in areas)},
         )
         context = {

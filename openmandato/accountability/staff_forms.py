@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.accountability.forms import DateInput, StyledForm
-from openmandato.accountability.models import Direction, Role
+from openmandato.accountability.models import Direction
+from openmandato.core.forms import DateInput, StyledForm
+from openmandato.core.models import Role
 from openmandato.programs.models import Area, Municipality
 
 

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from openmandato.accountability.models import Membership
-from openmandato.accountability.permissions import administered_municipalities
 from openmandato.accountability.staff import invite_staff
 from openmandato.accountability.staff_forms import InvitationForm
+from openmandato.core.models import Membership
+from openmandato.core.permissions import administered_municipalities
 
 
 @login_required
@@ -56,6 +56,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     extra_context = {"invitation": True}
     post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"  # allauth adds a second one
     success_url = reverse_lazy("backoffice:my_actions")
 
     def form_valid(self, form):

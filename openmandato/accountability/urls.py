@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import path
 
 from openmandato.accountability import program_views, staff_views, views
 
+# The back-office namespace also holds the importer's pages: the project's urls.py puts them together.
 app_name = "backoffice"
 urlpatterns = [
     path("", views.my_actions, name="my_actions"),
@@ -13,5 +14,4 @@ urlpatterns = [
     path("areas/<int:pk>/", program_views.area_actions, name="area_actions"),
     path("areas/<int:pk>/assign/", program_views.area_assign, name="area_assign"),
     path("actions/<int:pk>/indicators/", views.indicator_add, name="indicator_add"),
-    path("import/", include("openmandato.importer.urls")),
 ]

@@ -14,14 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openmandato.accountability.forms import MeasurementForm, MyActionsFilter, ProgressUpdateForm
-from openmandato.accountability.models import AuditEntry, Indicator
-from openmandato.accountability.permissions import (
-    administered_municipalities,
-    can_update_action,
-    program_municipalities,
-    staff_municipalities,
-    updatable_actions,
-)
+from openmandato.accountability.models import Indicator
 from openmandato.accountability.services import (
     add_indicator,
     add_measurement,
@@ -29,22 +22,28 @@ from openmandato.accountability.services import (
     record_progress,
 )
 from openmandato.accountability.staff_forms import IndicatorForm
+from openmandato.core.models import AuditEntry
+from openmandato.core.permissions import (
+    administered_municipalities,
+    can_update_action,
+    program_municipalities,
+    staff_municipalities,
+)
+from openmandato.core.tenancy import scoped_object
 from openmandato.programs.models import Action
-from openmandato.programs.status import FINISHED, Status
-
-OPEN_STATUSES = [status for status in Status if status not in FINISHED]
+from openmandato.programs.status import Status
 
 
 @login_required
 def my_actions(request):
     today = timezone.localdate()
     stale_before = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
-    mine = updatable_actions(request.user).annotate(last_update=Max("updates__date"))
+    mine = Action.objects.updatable_by(request.user).annotate(last_update=Max("updates__date"))
     actions = mine.select_related("section", "mandate__municipality").order_by(
         "mandate__municipality__name", "section__position", "section_id", "position"
     )
-    overdue = Q(due_date__lt=today, status__in=OPEN_STATUSES)
-    stale = Q(status__in=OPEN_STATUSES) & (Q(last_update__lt=stale_before) | Q(last_update__isnull=True))
+    overdue = Action.objects.overdue_q(today)
+    stale = Q(status__in=Status.OPEN) & (Q(last_update__lt=stale_before) | Q(last_update__isnull=True))
     show = request.GET.get("show", "")
     if show == "overdue":
         actions = actions.filter(overdue)
@@ -63,7 +62,7 @@ def my_actions(request):
         "stale_days": settings.STALE_AFTER_DAYS,
         "today": today,
         "stale_before": stale_before,
-        "finished": FINISHED,
+        "finished": Status.FINISHED,
         "can_invite": administered_municipalities(request.user).exists(),
         "can_edit_areas": program_municipalities(request.user).exists(),
     }
@@ -71,10 +70,8 @@ def my_actions(request):
 
 
 def _updatable_action(request, pk) -> Action:
-    action = get_object_or_404(Action.objects.select_related("section", "mandate__municipality"), pk=pk)
-    if not can_update_action(request.user, action):
-        raise PermissionDenied
-    return action
+    queryset = Action.objects.select_related("section", "mandate__municipality")
+    return scoped_object(request, queryset, can_update_action, pk=pk)
 
 
 @login_required
@@ -111,7 +108,7 @@ def action_update(request, pk, indicator_form=None):
     context = {
         "action": action,
         # The shared timeline links uploaded evidence through its municipality's public URL.
-        "municipality": action.mandate.municipality,
+        "municipality": request.municipality,
         "form": form,
         "latest": latest,
         "updates": action.updates.select_related("author", "corrects", "ledger_entry")

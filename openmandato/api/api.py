@@ -8,19 +8,19 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import Field, NinjaAPI, Query
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from openmandato.accountability import ledger, rollup
 from openmandato.accountability.models import EvidenceKind, Indicator, Measurement, ProgressUpdate
-from openmandato.accountability.permissions import can_see_staff_pages
 from openmandato.accountability.services import EvidenceInput, StaleUpdate, add_measurement, record_progress
 from openmandato.api import schemas, serialize
 from openmandato.api.models import ApiToken, hash_token
 from openmandato.api.throttles import PerIpThrottle, PerTokenThrottle
 from openmandato.portal.search import search_actions
 from openmandato.programs.models import Action, Mandate, Municipality, Section
+from openmandato.search import services as search_services
 
 
 class TokenAuth(HttpBearer):
@@ -77,16 +77,16 @@ def invalid(request, exc):
 
 def visible_or_404(user, mandate: Mandate) -> None:
     """A draft is answered like a missing id to anyone without a role in its municipality."""
-    if not mandate.is_published and not can_see_staff_pages(user, mandate.municipality_id):
+    if not mandate.is_visible_to(user):
         raise Http404
 
 
 def published_mandates():
-    return Mandate.objects.published().select_related("municipality")
+    return Mandate.objects.public().select_related("municipality")
 
 
 def public_actions():
-    return Action.objects.active().filter(mandate__is_published=True)
+    return Action.objects.public()
 
 
 @api.get("/municipalities", response=list[schemas.MunicipalityOut], tags=["programs"])
@@ -175,6 +175,58 @@ def list_actions(request, filters: Query[ActionFilters]):
     return {"items": serialize.action_rows(rows), "next_cursor": next_cursor}
 
 
+class SearchFilters(schemas.Schema):
+    q: str = Field(..., max_length=200)
+    municipality: str | None = Field(None, description="slug or name of a comune")
+    region: str | None = None
+    province: str | None = None
+    status: schemas.StatusValue | None = None
+    mission: str | None = Field(None, description="DUP missione, two digits")
+    page: int = Field(1, ge=1, le=1000)
+
+
+@api.get("/search", response={200: schemas.SearchPageOut, **READ_ERRORS}, tags=["programs"])
+def search(request, filters: Query[SearchFilters]):
+    """Ranked search over the published programs: synonyms, typo correction, partial matches."""
+    params = {
+        "comune": filters.municipality,
+        "region": filters.region,
+        "province": filters.province,
+        "status": filters.status,
+        "mission": filters.mission,
+    }
+    page = search_services.run_search(filters.q, search_services.Filters.from_params(params), filters.page)
+    rows = {
+        action.pk: action
+        for action in serialize.actions_queryset(
+            Action.objects.filter(pk__in=[r.action.pk for r in page.rows])
+        )
+    }
+    ordered = [rows[r.action.pk] for r in page.rows if r.action.pk in rows]
+    terms = page.results.analysis.terms
+    items = []
+    for row, action_out in zip(page.rows, serialize.action_rows(ordered), strict=True):
+        snippet, highlights = search_services.plain_snippet(row.action, terms)
+        items.append(
+            {
+                "action": action_out,
+                "municipality": row.action.mandate.municipality.name,
+                "score": round(row.score, 4),
+                "snippet": snippet,
+                "highlights": highlights,
+            }
+        )
+    return {
+        "query": filters.q,
+        "suggestion": page.results.analysis.suggestion,
+        "count": page.count,
+        "truncated": page.results.truncated,
+        "page": page.page,
+        "pages": page.pages,
+        "items": items,
+    }
+
+
 @api.get("/actions/{action_id}", response={200: schemas.ActionOut, **READ_ERRORS}, tags=["programs"])
 def get_action(request, action_id: int):
     action = get_object_or_404(serialize.actions_queryset(public_actions()), pk=action_id)
@@ -200,7 +252,7 @@ def list_updates(
     cursor: str | None = None,
     limit: int = 50,
 ):
-    updates = ProgressUpdate.objects.filter(action__mandate__is_published=True)
+    updates = ProgressUpdate.objects.public()
     if municipality:
         updates = updates.filter(action__mandate__municipality__slug=municipality)
     if since:
@@ -293,3 +345,11 @@ def post_measurement(request, indicator_id: int, payload: schemas.MeasurementIn)
 from openmandato.api.tlog import router as tlog_router  # noqa: E402 (mounted after the core routes)
 
 api.add_router("/tlog", tlog_router)
+
+from openmandato.api.participation import router as participation_router  # noqa: E402
+
+api.add_router("/", participation_router)
+
+from openmandato.api.follows import router as follows_router  # noqa: E402
+
+api.add_router("/follows", follows_router)

@@ -59,6 +59,7 @@ class ActionOut(Schema):
     dup_mission: str
     dup_program: str
     last_update: datetime.date | None
+    supports: int = Field(0, description="citizens who marked the action 'Mi sta a cuore'")
     url: str
 
 
@@ -165,3 +166,25 @@ class ActionPage(Schema):
 class UpdatePage(Schema):
     items: list[UpdateOut]
     next_cursor: str | None = None
+
+
+class SearchHitOut(Schema):
+    action: ActionOut
+    municipality: str = Field(..., description="the comune's name")
+    score: float = Field(..., description="relevance: share of the query matched, then how well")
+    snippet: str = Field(..., description="the passage of the action's text that matches, plain text")
+    highlights: list[list[int]] = Field(
+        ..., description="[start, end) offsets of the matching words in snippet"
+    )
+
+
+class SearchPageOut(Schema):
+    query: str
+    suggestion: str | None = Field(
+        None, description='"forse cercavi": the query with unknown words corrected'
+    )
+    count: int
+    truncated: bool = Field(..., description="more actions matched than are ranked: narrow with the filters")
+    page: int
+    pages: int
+    items: list[SearchHitOut]

@@ -8,6 +8,7 @@ import binascii
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from openmandato.accountability.models import Evidence, ProgressUpdate
+from openmandato.participation.queries import support_count_subquery
 from openmandato.programs.models import Action, Area, Section
 
 MAX_LIMIT = 100
@@ -70,7 +71,7 @@ def actions_queryset(queryset: QuerySet) -> QuerySet:
     return (
         queryset.select_related("mandate__municipality")
         .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
-        .annotate(last_update=Max("updates__date"))
+        .annotate(last_update=Max("updates__date"), support_count=support_count_subquery())
     )
 
 
@@ -99,6 +100,7 @@ def action_row(action: Action, titles: dict[int, str]) -> dict:
         "dup_mission": action.dup_mission,
         "dup_program": action.dup_program,
         "last_update": action.last_update,
+        "supports": getattr(action, "support_count", 0),
         "url": action.get_absolute_url(),
     }
 

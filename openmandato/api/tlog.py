@@ -29,16 +29,7 @@ class CosignatureIn(Schema):
 
 
 def mandate_for(slug: str) -> Mandate:
-    mandate = (
-        Mandate.objects.published()
-        .current()
-        .select_related("municipality")
-        .filter(municipality__slug=slug)
-        .first()
-    )
-    if mandate is None:
-        raise Http404
-    return mandate
+    return Mandate.objects.public().current().for_slug(slug)
 
 
 def _int(name: str, raw: str | None, *, default: int | None = None, low: int = 0, high: int) -> int:

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from openmandato.accountability.models import ActKind, EvidenceKind, Membership, Role
+from openmandato.accountability.models import ActKind, EvidenceKind
 from openmandato.accountability.services import (
     EvidenceInput,
     add_indicator,
@@ -24,6 +24,7 @@ from openmandato.accountability.services import (
     derived_progress,
     record_progress,
 )
+from openmandato.core.models import Membership, Role
 from openmandato.importer.parsing import parse_blocks
 from openmandato.importer.reading import read_document
 from openmandato.importer.services import ImportOutcome, import_program
@@ -302,7 +303,7 @@ def ensure_demo_staff() -> tuple[str, str]:
     user.set_password(password)
     user.save()
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["programs", "accountability"])
+        Permission.objects.filter(content_type__app_label__in=["core", "programs", "accountability"])
     )
     for program in DEMO_PROGRAMS:
         municipality = Municipality.objects.get(slug=program.name.lower())

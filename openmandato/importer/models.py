@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openmandato.core.models import LoggedModel
 from openmandato.programs.models import Mandate, Municipality
 
 
-class ProgramImport(models.Model):
+class ProgramImport(LoggedModel):
     """One upload. `tree` is the parsed tree (never changed); `edits` the ordered review operations;
     after confirming, `document_titles` keeps each action's title as the document printed it, so a
     later revision can tell a title the staff edited from one the document changed."""
@@ -22,7 +23,17 @@ class ProgramImport(models.Model):
     filename = models.CharField(_("documento"), max_length=255)
     sha256 = models.CharField(max_length=64)
     format = models.CharField(max_length=10)
-    tree = models.JSONField()
+
+    class Status(models.TextChoices):
+        PARSING = "parsing", _("analisi in corso")
+        READY = "ready", _("pronta")
+        FAILED = "failed", _("non leggibile")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    error = models.CharField(max_length=500, blank=True)
+    # The uploaded bytes, kept only until the worker has parsed them (then emptied).
+    document = models.BinaryField(default=b"", editable=False)
+    tree = models.JSONField(default=dict)
     edits = models.JSONField(default=list)
     choices = models.JSONField(default=dict)
     document_titles = models.JSONField(default=dict)

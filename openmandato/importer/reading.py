@@ -58,11 +58,7 @@ def read_bytes(data: bytes, filename: str) -> Document:
     from openmandato.importer.readers.pdf import read_pdf
     from openmandato.importer.readers.text import read_text
 
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ImportRejected(_("File troppo grande: il massimo è 20 MB."))
-    if not data.strip():
-        raise ImportRejected(_("Il file è vuoto."))
-    kind = detect_format(data, filename)
+    kind = check_upload(data, filename)
     if kind == "pdf":
         blocks = read_pdf(data)
     elif kind == "docx":
@@ -78,6 +74,15 @@ def read_bytes(data: bytes, filename: str) -> Document:
     return Document(
         filename=filename, text=text, sha256=hashlib.sha256(data).hexdigest(), format=kind, blocks=blocks
     )
+
+
+def check_upload(data: bytes, filename: str) -> str:
+    """The checks that cost nothing (size, emptiness, type); returns the format."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ImportRejected(_("File troppo grande: il massimo è 20 MB."))
+    if not data.strip():
+        raise ImportRejected(_("Il file è vuoto."))
+    return detect_format(data, filename)
 
 
 def detect_format(data: bytes, filename: str) -> str:

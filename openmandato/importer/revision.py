@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from openmandato.accountability import rollup
-from openmandato.accountability.audit import record_audit
-from openmandato.importer.services import areas_named
+from openmandato.core.audit import record_audit
+from openmandato.importer.areas import areas_named
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
+from openmandato.programs import rollup
 from openmandato.programs.models import Action, Area, Mandate, Section
 
 SAME_PLACE_THRESHOLD = 0.5

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import logging
 import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from openmandato.accountability import rollup
-from openmandato.accountability.audit import record_audit
-from openmandato.accountability.permissions import can_administer, can_edit_program, require
+from openmandato.core.permissions import can_administer, can_edit_program, require
+from openmandato.importer.areas import areas_named
 from openmandato.importer.editing import (
     LOW_DOCUMENT_CONFIDENCE,
     MAX_EDITS,
@@ -24,8 +25,10 @@ from openmandato.importer.editing import (
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.models import ProgramImport
 from openmandato.importer.parsing import parse_blocks
-from openmandato.importer.reading import read_bytes
+from openmandato.importer.reading import check_upload, detect_format, read_bytes
+from openmandato.importer.revision import apply_revision, plan_revision
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
+from openmandato.programs import rollup
 from openmandato.programs.models import (
     Action,
     Area,
@@ -35,6 +38,9 @@ from openmandato.programs.models import (
     Section,
     municipality_slug,
 )
+from openmandato.taskqueue import background_task, enqueue_in_transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -98,11 +104,9 @@ def import_program(
             for position, node in enumerate(tree.sections):
                 writer.section(node, parent=None, position=position, inherited_areas=[])
         rollup.recompute_shares(mandate.pk)
-        record_audit(
-            user,
-            municipality.pk,
+        mandate.log_action(
             "import",
-            mandate,
+            user=user,
             after={
                 "file": source_filename,
                 "sha256": source_sha256,
@@ -140,17 +144,6 @@ def remember_titles(mandate: Mandate, titles: dict[str, str], *, user=None, file
         document_titles=titles,
         confirmed_at=timezone.now(),
     )
-
-
-def areas_named(
-    municipality: Municipality, names: list[str], known: dict[str, Area] | None = None
-) -> list[Area]:
-    """The municipality's areas with these names, created when new; `known` caches them across calls."""
-    known = {} if known is None else known
-    for name in names:
-        if name not in known:
-            known[name], _created = Area.objects.get_or_create(municipality=municipality, name=name)
-    return [known[name] for name in names]
 
 
 def find_or_create_municipality(name: str) -> Municipality:
@@ -228,8 +221,6 @@ def find_revision(
     the plan of changes; otherwise None. With `same_file` (the back-office, where the staff may have
     edited the same document differently this time) the same file also counts as a revision. The titles
     printed by the last back-office import tell which titles the staff edited since (see plan_revision)."""
-    from openmandato.importer.revision import plan_revision
-
     if municipality is not None:
         mandates = Mandate.objects.filter(municipality=municipality)
     else:
@@ -268,41 +259,92 @@ class Confirmed:
 def start_import(
     *, user, municipality: Municipality, filename: str, data: bytes, title: str = "", period: str = ""
 ):
-    """Parse the document once and keep its tree with the import; the edits made on the same document
-    (same SHA-256) for this municipality before are carried over. Raises ImportRejected on bad input."""
+    """Keep the uploaded document and have the worker parse it once (`parse_import`); the edits made on
+    the same document (same SHA-256) for this municipality before are carried over. The cheap checks
+    (size, empty, file type) answer at once with ImportRejected; what the parse refuses (pages, zip
+    bombs, time, number of actions) is stored on the import and shown on its page."""
 
     require(can_edit_program(user, municipality.pk))
-    document = read_bytes(data, filename)
-    program = parse_blocks(document.blocks)
-    tree = program.to_dict()
-    for key in ("confidence", "layout", "layout_reason"):
-        if key not in tree and getattr(program, key, None) is not None:
-            tree[key] = getattr(program, key)
-    if title:
-        tree["title"] = title
-    if period:
-        tree["period"] = period
+    check_upload(data, filename)
+    sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         ProgramImport.objects.filter(
             confirmed_at__isnull=True, created_at__lt=timezone.now() - datetime.timedelta(days=30)
         ).delete()
         earlier = (
-            ProgramImport.objects.filter(municipality=municipality, sha256=document.sha256)
+            ProgramImport.objects.filter(municipality=municipality, sha256=sha256)
             .exclude(edits=[])
             .order_by("-pk")
             .first()
         )
-        return ProgramImport.objects.create(
+        program_import = ProgramImport.objects.create(
             token=uuid.uuid4().hex,
             municipality=municipality,
             user=user if getattr(user, "is_authenticated", False) else None,
             filename=filename[:255],
-            sha256=document.sha256,
-            format=document.format,
-            tree=tree,
+            sha256=sha256,
+            format=detect_format(data, filename),
+            status=ProgramImport.Status.PARSING,
+            document=data,
+            tree={"title": title, "period": period} if title or period else {},
             edits=list(earlier.edits) if earlier else [],
             choices=dict(earlier.choices) if earlier else {},
         )
+        program_import.log_action("upload", user=user, after={"sha256": sha256})
+        enqueue_in_transaction(parse_uploaded_program, program_import.pk, translation.get_language() or "")
+    return program_import
+
+
+def parse_import(program_import_id: int) -> ProgramImport | None:
+    """Parse an uploaded document once and keep its tree (run by the worker). A document the parser
+    refuses leaves the import FAILED with the one-line reason; the uploaded bytes are dropped either way."""
+
+    program_import = ProgramImport.objects.filter(
+        pk=program_import_id, status=ProgramImport.Status.PARSING
+    ).first()
+    if program_import is None:
+        return None  # already parsed (a retried task), or deleted meanwhile
+    overrides = program_import.tree
+    try:
+        document = read_bytes(bytes(program_import.document), program_import.filename)
+        program = parse_blocks(document.blocks)
+    except ImportRejected as error:
+        program_import.status, program_import.error = ProgramImport.Status.FAILED, str(error)[:500]
+    except Exception:  # a document our parser trips on: say so once, do not retry it five times
+        log.exception("Parsing import %s (%s) failed", program_import.pk, program_import.filename)
+        program_import.status = ProgramImport.Status.FAILED
+        program_import.error = _(
+            "Non è stato possibile leggere il documento: prova a salvarlo in un altro formato."
+        )
+    else:
+        tree = program.to_dict()
+        for key in ("confidence", "layout", "layout_reason"):
+            if key not in tree and getattr(program, key, None) is not None:
+                tree[key] = getattr(program, key)
+        tree.update({key: value for key, value in overrides.items() if value})
+        program_import.status, program_import.tree = ProgramImport.Status.READY, tree
+    program_import.document = b""
+    ProgramImport.objects.filter(pk=program_import.pk, status=ProgramImport.Status.PARSING).update(
+        status=program_import.status, error=program_import.error, tree=program_import.tree, document=b""
+    )
+    return program_import
+
+
+@background_task
+def parse_uploaded_program(program_import_id: int, language: str = "") -> None:
+    """The worker's side of `start_import`, in the uploader's language (for the error messages)."""
+    with translation.override(language or None):
+        parse_import(program_import_id)
+
+
+def _lock_for_review(program_import) -> ProgramImport:
+    """The import, locked for this transaction, if it is parsed and not confirmed yet."""
+    locked = ProgramImport.objects.select_for_update().get(pk=program_import.pk)
+    if locked.confirmed_at is not None:
+        raise ImportRejected(_("Questa importazione è già stata confermata."))
+    if locked.status != ProgramImport.Status.READY:
+        raise ImportRejected(_("Il documento non è ancora stato analizzato: riprova tra poco."))
+    return locked
 
 
 def record_edit(program_import, *, user, edit: dict) -> None:
@@ -310,9 +352,7 @@ def record_edit(program_import, *, user, edit: dict) -> None:
 
     require(can_edit_program(user, program_import.municipality_id))
     with transaction.atomic():
-        locked = ProgramImport.objects.select_for_update().get(pk=program_import.pk)
-        if locked.confirmed_at is not None:
-            raise ImportRejected(_("Questa importazione è già stata confermata."))
+        locked = _lock_for_review(program_import)
         if edit.get("op") != "undo" and len(locked.edits) >= MAX_EDITS:
             raise ImportRejected(_("Troppe modifiche su questa importazione: carica di nuovo il documento."))
         if edit.get("op") == "undo":
@@ -322,6 +362,7 @@ def record_edit(program_import, *, user, edit: dict) -> None:
             apply_edit(items, meta, edit)  # raises EditRejected, nothing stored
             locked.edits = [*locked.edits, edit]
         locked.save(update_fields=["edits"])
+        locked.log_action("change", user=user, after={"edit": edit.get("op", "")})
         program_import.edits = locked.edits
 
 
@@ -330,13 +371,9 @@ def confirm_import(
 ) -> Confirmed:
     """Write the reviewed tree: a new mandate lands as a draft; a revision of an imported mandate is
     applied with the staff's title choices. One transaction, audited."""
-    from openmandato.importer.revision import apply_revision
-
     require(can_edit_program(user, program_import.municipality_id))
     with transaction.atomic():
-        locked = ProgramImport.objects.select_for_update().get(pk=program_import.pk)
-        if locked.confirmed_at is not None:
-            raise ImportRejected(_("Questa importazione è già stata confermata."))
+        locked = _lock_for_review(program_import)
         if choices:
             locked.choices = {
                 **locked.choices,
@@ -392,12 +429,5 @@ def publish_mandate(mandate: Mandate, *, user) -> None:
         if not Mandate.objects.filter(municipality_id=locked.municipality_id, is_current=True).exists():
             locked.is_current = True
         locked.save(update_fields=["is_published", "is_current"])
-        record_audit(
-            user,
-            locked.municipality_id,
-            "publish",
-            locked,
-            before={"is_published": False},
-            after={"is_published": True},
-        )
+        locked.log_action("publish", user=user, before={"is_published": False}, after={"is_published": True})
         mandate.is_published, mandate.is_current = True, locked.is_current

@@ -15,14 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openmandato.accountability.audit import record_audit, snapshot
-from openmandato.accountability.permissions import can_edit_program, can_update_action, require
 from openmandato.accountability.services import record_progress
+from openmandato.core.audit import snapshot
+from openmandato.core.permissions import can_edit_program, can_update_action, require
+from openmandato.importer.areas import areas_named
 from openmandato.importer.errors import ImportRejected
-from openmandato.importer.services import areas_named
 from openmandato.programs.models import TITLE_MAX_LENGTH, Action, Mandate
 from openmandato.programs.status import Status, check_status_progress
-from openmandato.reports.formulas import restore
+from openmandato.security.formulas import restore
 
 TEXT_FIELDS = ("code", "title", "text")
 REQUIRED_COLUMNS = {"id", "code", "title", "areas", "weight", "budget", "due_date", "status", "progress"}
@@ -196,14 +196,7 @@ def apply_spreadsheet(plan: SpreadsheetPlan, *, user) -> int:
             if "areas" in change.fields:
                 names = [n for n in change.fields["areas"][1].split("; ") if n]
                 action.areas.set(areas_named(plan.mandate.municipality, names))
-            record_audit(
-                user,
-                plan.mandate.municipality_id,
-                "spreadsheet",
-                action,
-                before=before,
-                after=snapshot(action),
-            )
+            action.log_action("spreadsheet", user=user, before=before, after=snapshot(action))
             if "status" in change.fields:
                 status, progress = change.fields["status"][1]
                 record_progress(

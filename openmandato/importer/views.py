@@ -9,15 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from openmandato.accountability.forms import StyledForm
-from openmandato.accountability.permissions import can_administer, can_edit_program, staff_municipalities
+from openmandato.core.forms import StyledForm
+from openmandato.core.permissions import (
+    can_administer,
+    can_administer_object,
+    can_edit_object,
+    can_edit_program,
+    staff_municipalities,
+)
+from openmandato.core.tenancy import scoped_object
 from openmandato.importer import editing
 from openmandato.importer.errors import ImportRejected
 from openmandato.importer.models import ProgramImport
@@ -96,6 +103,11 @@ def upload(request):
         except ImportRejected as error:
             form.add_error("document", str(error))
         else:
+            program_import.refresh_from_db(fields=["status", "error"])
+            if program_import.status == ProgramImport.Status.FAILED:  # parsed at once (no separate worker)
+                form.add_error("document", program_import.error)
+                program_import.delete()
+                return render(request, "importer/upload.html", {"form": form})
             if program_import.edits:
                 n = len(program_import.edits)
                 messages.info(
@@ -112,10 +124,8 @@ def upload(request):
 
 
 def _editable_import(request, token) -> ProgramImport:
-    program_import = get_object_or_404(ProgramImport.objects.select_related("municipality"), token=token)
-    if not can_edit_program(request.user, program_import.municipality_id):
-        raise PermissionDenied
-    return program_import
+    queryset = ProgramImport.objects.select_related("municipality")
+    return scoped_object(request, queryset, can_edit_object, token=token)
 
 
 def _preview_url(token, page=None, item=None) -> str:
@@ -131,6 +141,11 @@ def preview(request, token):
         if program_import.mandate_id:
             return redirect("backoffice:import_mandate", pk=program_import.mandate_id)
         raise PermissionDenied
+    if program_import.status != ProgramImport.Status.READY:
+        response = render(request, "importer/parsing.html", {"program_import": program_import})
+        if program_import.status == ProgramImport.Status.PARSING:
+            response["X-Pending"] = "1"  # site.js reloads the page once this header is gone
+        return response
     errors = []
     if request.method == "POST":
         choices = {
@@ -258,12 +273,10 @@ def edit(request, token):
 
 @login_required
 def mandate(request, pk):
-    mandate = get_object_or_404(Mandate.objects.select_related("municipality"), pk=pk)
-    if not can_edit_program(request.user, mandate.municipality_id):
-        raise PermissionDenied
+    mandate = scoped_object(request, Mandate.objects.select_related("municipality"), can_edit_object, pk=pk)
     context = {
         "mandate": mandate,
-        "target": mandate.municipality,
+        "target": request.municipality,
         "section_count": mandate.sections.count(),
         "action_count": mandate.actions.active().count(),
         "can_publish": can_administer(request.user, mandate.municipality_id) and not mandate.is_published,
@@ -274,9 +287,9 @@ def mandate(request, pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    mandate = get_object_or_404(Mandate, pk=pk)
-    if not can_administer(request.user, mandate.municipality_id):
-        raise PermissionDenied
+    mandate = scoped_object(
+        request, Mandate.objects.select_related("municipality"), can_administer_object, pk=pk
+    )
     try:
         publish_mandate(mandate, user=request.user)
     except ImportRejected as error:

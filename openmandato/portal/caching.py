@@ -1,36 +1,120 @@
-"""Conditional GET for public pages: an ETag and Last-Modified derived from the latest change anywhere
-(a ledger entry, an audited back-office edit, an import), so a repeat visit is answered with 304."""
+"""Public pages: conditional GET and a shared page cache, both keyed on the change marker.
 
+The ETag of a page is derived from its comune's change marker (or the global one for pages about
+every comune), the language, the visitor, the host, the path and the htmx header; reading the marker
+is one primary-key query (portal/models.py, kept by the writes in portal/changes.py). Anonymous
+visitors are served from the shared cache (REDIS_URL, else the database cache) under that ETag: a
+write bumps the marker, so the next visit misses and renders afresh; no explicit purge is needed and
+a hit costs that one query. Pages that set cookies, carry a CSRF token or show one visitor's messages
+are never stored.
+"""
+
+import functools
 import hashlib
 
-from django.db.models import Max
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.views.decorators.http import condition
 
-from openmandato.accountability.models import AuditEntry, LedgerEntry
-from openmandato.programs.models import Mandate
+from openmandato.portal.models import GLOBAL, ChangeMarker, municipality_key
+
+PAGE_CACHE_PREFIX = "page:"
+
+
+def marker_key(kwargs) -> str:
+    slug = kwargs.get("slug")
+    return municipality_key(slug) if slug else GLOBAL
+
+
+def _marker(request, key: str):
+    memo = request.__dict__.setdefault("_om_markers", {})
+    if key not in memo:
+        memo[key] = ChangeMarker.objects.filter(key=key).values_list("version", "changed_at").first() or (
+            0,
+            None,
+        )
+    return memo[key]
 
 
 def last_change(request, *args, **kwargs):
-    candidates = [
-        LedgerEntry.objects.aggregate(at=Max("created_at"))["at"],
-        AuditEntry.objects.aggregate(at=Max("at"))["at"],
-        Mandate.objects.aggregate(at=Max("imported_at"))["at"],
-    ]
-    present = [value for value in candidates if value is not None]
-    return max(present) if present else None
+    return _marker(request, marker_key(kwargs))[1]
 
 
 def page_etag(request, *args, **kwargs):
-    changed = last_change(request)
+    key = marker_key(kwargs)
+    version, changed = _marker(request, key)
     parts = [
+        key,
+        str(version),
         changed.isoformat() if changed else "-",
         translation.get_language() or "",
-        str(request.user.pk or "") if request.user.is_authenticated else "anon",
+        _user_part(request),
+        request.get_host(),
         request.get_full_path(),
         request.headers.get("HX-Request", ""),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-cacheable = condition(etag_func=page_etag, last_modified_func=last_change)
+def _is_signed_in(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
+def _shareable_request(request) -> bool:
+    """Anonymous GETs without a session or pending messages: everyone asking gets the same page."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and settings.PAGE_CACHE_SECONDS > 0
+    )
+
+
+def _shareable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def cacheable(view):
+    """Conditional GET (304 on a repeat visit) and, for anonymous visitors, the shared page cache."""
+    conditional = condition(etag_func=page_etag, last_modified_func=last_change)(view)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _shareable_request(request):
+            return conditional(request, *args, **kwargs)
+        etag = page_etag(request, *args, **kwargs)
+        cache_key = PAGE_CACHE_PREFIX + etag
+        response = cache.get(cache_key)
+        if response is None:
+            response = conditional(request, *args, **kwargs)
+            if _shareable_response(request, response):
+                cache.set(cache_key, response, settings.PAGE_CACHE_SECONDS)
+            return response
+        changed = last_change(request, *args, **kwargs)
+        return get_conditional_response(
+            request,
+            etag=quote_etag(etag),
+            last_modified=int(changed.timestamp()) if changed else None,
+            response=response,
+        )
+
+    return wrapper
+
+
+def _user_part(request) -> str:
+    """Signed-in visitors see their own follow buttons: a follow or unfollow changes their pages."""
+    if not _is_signed_in(request):
+        return "anon"
+    from openmandato.citizens.models import Profile
+
+    changed = Profile.objects.filter(user=request.user).values_list("changed_at", flat=True).first()
+    return f"{request.user.pk}:{changed.isoformat() if changed else '-'}"

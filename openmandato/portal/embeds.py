@@ -17,9 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from openmandato.accountability import rollup
 from openmandato.portal import services
 from openmandato.portal.caching import cacheable
+from openmandato.programs import rollup
 from openmandato.programs.models import Action, Municipality
 
 MUNICIPALITY_SIZE = (360, 220)
@@ -39,7 +39,7 @@ def iframe_html(src: str, title: str, width: int, height: int) -> str:
 
 
 def published_mandate(municipality):
-    mandate = municipality.mandates.filter(is_current=True, is_published=True).first()
+    mandate = municipality.mandates.public().current().first()
     if mandate is None:
         raise Http404
     return mandate
@@ -47,11 +47,9 @@ def published_mandate(municipality):
 
 def published_action(slug, pk):
     return get_object_or_404(
-        Action.objects.active().select_related("mandate__municipality", "section"),
+        Action.objects.public().in_current_mandate().select_related("mandate__municipality", "section"),
         pk=pk,
         mandate__municipality__slug=slug,
-        mandate__is_current=True,
-        mandate__is_published=True,
     )
 
 
@@ -118,7 +116,7 @@ def action_embed(request, slug, pk):
     context = {
         "action": action,
         "municipality": action.mandate.municipality,
-        "last_update": action.updates.filter(corrections__isnull=True).order_by("-date", "-pk").first(),
+        "last_update": action.updates.current().first(),
         "page_url": request.build_absolute_uri(action.get_absolute_url()),
     }
     return render(request, "portal/embed_action.html", context)

@@ -19,9 +19,9 @@ from openmandato.programs.models import Action, Municipality
 
 
 def _published_updates():
-    return ProgressUpdate.objects.filter(
-        action__mandate__is_current=True, action__mandate__is_published=True
-    ).select_related("action__mandate__municipality")
+    return (
+        ProgressUpdate.objects.public().in_current_mandate().select_related("action__mandate__municipality")
+    )
 
 
 NEWEST_FIRST = ("-date", "-created_at", "-pk")
@@ -64,10 +64,7 @@ class MunicipalityFeed(UpdatesFeed):
 class ActionFeed(UpdatesFeed):
     def get_object(self, request, slug, pk):
         return get_object_or_404(
-            Action.objects.select_related("mandate"),
-            pk=pk,
-            mandate__municipality__slug=slug,
-            mandate__is_published=True,
+            Action.objects.published().select_related("mandate"), pk=pk, mandate__municipality__slug=slug
         )
 
     def title(self, obj):

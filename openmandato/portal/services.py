@@ -2,90 +2,61 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-
-from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from openmandato.accountability import rollup, tlog
+from openmandato.accountability import tlog
 from openmandato.accountability.models import Evidence, Indicator, Measurement, ProgressUpdate
-from openmandato.programs.models import Action, Area, Mandate, Municipality, Section
+from openmandato.accountability.tree import ActionRow, SectionRow, program_tree  # noqa: F401
+from openmandato.participation.queries import support_count_subquery
+from openmandato.programs import rollup
+from openmandato.programs.models import Action, Area, Mandate, Municipality
 from openmandato.programs.status import Status
+from openmandato.programs.status import status_counts as counted_statuses
 
 
-@dataclass
-class ActionRow:
-    action: Action
-    children: list[ActionRow] = field(default_factory=list)
-    progress: float | None = None
-    current: ProgressUpdate | None = None
+def public_summaries():
+    """The summary rows of the comuni whose names are public (a comune with only a draft is not)."""
+    from openmandato.portal.models import MunicipalitySummary
+    from openmandato.programs.models import Municipality
+
+    return MunicipalitySummary.objects.filter(municipality__in=Municipality.objects.public())
 
 
-@dataclass
-class SectionRow:
-    section: Section
-    actions: list[ActionRow] = field(default_factory=list)
-    children: list[SectionRow] = field(default_factory=list)
-    progress: float | None = None
+def home_summaries(region: str = "", province: str = ""):
+    """The cards of `/`: one indexed read of the summary table, filtered by region and province."""
+    summaries = (
+        public_summaries()
+        .select_related("municipality")
+        .only("municipality__slug", "name", "region", "province", "progress", "action_count", "done_count")
+    )
+    if region:
+        summaries = summaries.filter(region=region)
+    if province:
+        summaries = summaries.filter(province=province)
+    return summaries.order_by("name", "municipality_id")
 
 
-def municipalities_with_current_mandate():
-    current = Q(mandates__is_current=True, mandates__is_published=True)
-    leaf = Q(mandates__actions__children__isnull=True, mandates__actions__archived_at__isnull=True)
-    return rollup.with_current_progress(
-        Municipality.objects.public().annotate(
-            action_count=Count("mandates__actions", filter=current & leaf),
-            done_count=Count(
-                "mandates__actions", filter=current & leaf & Q(mandates__actions__status=Status.DONE)
-            ),
-        )
-    ).order_by("name")
+def home_regions() -> list[str]:
+    return list(
+        public_summaries().exclude(region="").order_by("region").values_list("region", flat=True).distinct()
+    )
 
 
-def current_update_subquery():
-    return Subquery(
-        ProgressUpdate.objects.filter(action=OuterRef("pk"), corrections__isnull=True)
-        .order_by("-date", "-created_at", "-pk")
-        .values("pk")[:1]
+def home_provinces(region: str) -> list[str]:
+    return list(
+        public_summaries()
+        .filter(region=region)
+        .exclude(province="")
+        .order_by("province")
+        .values_list("province", flat=True)
+        .distinct()
     )
 
 
 def section_tree(mandate: Mandate) -> list[SectionRow]:
     """Every section with its actions (rolled-up progress, current update and its sources), as a tree."""
-    areas = Prefetch("areas", queryset=Area.objects.order_by("name"))
-    sections = list(mandate.sections.prefetch_related(areas).order_by("position", "pk"))
-    actions = list(
-        mandate.actions.active()
-        .annotate(current_update_id=current_update_subquery())
-        .prefetch_related(areas)
-        .order_by("position", "pk")
-    )
-    currents = ProgressUpdate.objects.filter(
-        pk__in=[a.current_update_id for a in actions if a.current_update_id]
-    )
-    current_by_id = {
-        u.pk: u for u in currents.prefetch_related(Prefetch("evidence", Evidence.objects.order_by("pk")))
-    }
-    section_progress, action_progress = rollup.tree_progress(sections, actions)
-
-    action_rows = {
-        a.pk: ActionRow(a, progress=action_progress.get(a.pk), current=current_by_id.get(a.current_update_id))
-        for a in actions
-    }
-    by_section: dict[int, list[ActionRow]] = defaultdict(list)
-    for action in actions:
-        row = action_rows[action.pk]
-        parent = action_rows.get(action.parent_id)
-        (parent.children if parent else by_section[action.section_id]).append(row)
-    section_rows = {
-        s.pk: SectionRow(s, by_section[s.pk], progress=section_progress.get(s.pk)) for s in sections
-    }
-    roots = []
-    for section in sections:
-        row = section_rows[section.pk]
-        (section_rows[section.parent_id].children if section.parent_id else roots).append(row)
-    return roots
+    return program_tree(mandate).roots
 
 
 def action_detail(action: Action) -> dict:
@@ -121,6 +92,16 @@ def ledger_head(mandate: Mandate | None):
     return tlog.latest(mandate)
 
 
+def page_context(request, **extra) -> dict:
+    """What every page of a comune shows around its content (the tenant resolved for this request)."""
+    return {
+        "municipality": request.municipality,
+        "mandate": request.mandate,
+        "ledger_head": ledger_head(request.mandate),
+        **extra,
+    }
+
+
 def weights_table(mandate: Mandate) -> dict:
     sections = list(rollup.with_section_progress(mandate.sections.order_by("tree_order", "pk")))
     actions = list(mandate.actions.active().select_related("section").order_by("tree_order", "pk"))
@@ -128,16 +109,14 @@ def weights_table(mandate: Mandate) -> dict:
 
 
 def status_counts(actions) -> list[tuple[str, str, int]]:
-    counts = dict(actions.order_by().values_list("status").annotate(n=Count("pk")))
-    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+    return counted_statuses(dict(actions.order_by().values_list("status").annotate(n=Count("pk"))))
 
 
 def dashboard(mandate: Mandate) -> dict:
     """The overview page of a mandate: fixed number of queries whatever the number of actions."""
     leaves = mandate.actions.active().leaves()
     today = timezone.localdate()
-    open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
-    overdue = leaves.filter(due_date__lt=today, status__in=open_statuses).select_related("section")
+    overdue = leaves.overdue(today).select_related("section")
     sections = list(
         rollup.with_section_progress(
             mandate.sections.filter(path__regex=r"^/[0-9]+/([0-9]+/)?$").order_by("tree_order", "pk")
@@ -146,17 +125,23 @@ def dashboard(mandate: Mandate) -> dict:
     for section in sections:
         section.depth = section.path.count("/") - 2
     recent = (
-        ProgressUpdate.objects.filter(action__mandate=mandate, corrections__isnull=True)
+        ProgressUpdate.objects.filter(action__mandate=mandate)
+        .uncorrected()
         .select_related("action__section")
         .order_by("-date", "-created_at")[:8]
     )
+    recent = list(recent)
+    overdue_list = list(overdue.order_by("due_date")[:10])
+    # Their links need the comune's slug: the mandate in hand has it, no query per row.
+    for action in [update.action for update in recent] + overdue_list:
+        action.mandate = mandate
     return {
         "progress": rollup.mandate_progress(mandate),
         "status_counts": status_counts(leaves),
         "leaf_count": leaves.count(),
         "sections": sections,
-        "recent": list(recent),
-        "overdue": list(overdue.order_by("due_date")[:10]),
+        "recent": recent,
+        "overdue": overdue_list,
         "overdue_count": overdue.count(),
         "principles": list(mandate.principles.order_by("position")),
         "has_demo_data": ProgressUpdate.objects.filter(action__mandate=mandate, is_demo=True).exists(),
@@ -180,6 +165,7 @@ SORTS = {
     "-progress": ["-progress", "pk"],
     "due_date": [F("due_date").asc(nulls_last=True), "pk"],
     "-updated": [F("last_update").desc(nulls_last=True), "pk"],
+    "-supports": ["-support_count", "tree_order", "pk"],
 }
 
 
@@ -190,7 +176,7 @@ def filtered_actions(mandate: Mandate, params: dict) -> QuerySet:
         .leaves()
         .select_related("section")
         .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
-        .annotate(last_update=Max("updates__date"))
+        .annotate(last_update=Max("updates__date"), support_count=support_count_subquery())
     )
     statuses = [s for s in params.get("status", []) if s in Status.values]
     if statuses:
@@ -203,8 +189,7 @@ def filtered_actions(mandate: Mandate, params: dict) -> QuerySet:
     if area:
         actions = actions.filter(areas=area)
     if params.get("overdue") == "1":
-        open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PARTIALLY_DONE, Status.STALLED]
-        actions = actions.filter(due_date__lt=timezone.localdate(), status__in=open_statuses)
+        actions = actions.overdue()
     query = (params.get("q") or "").strip()[:200]
     if query:
         from openmandato.portal.search import search_actions
@@ -240,4 +225,4 @@ def group_by_municipality(actions, per_group: int | None = None) -> list[tuple[M
 
 
 def public_actions():
-    return Action.objects.active().filter(mandate__is_current=True, mandate__is_published=True)
+    return Action.objects.public().in_current_mandate()

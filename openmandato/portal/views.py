@@ -9,102 +9,98 @@ from django.utils.translation import gettext_lazy as _
 
 from openmandato.accountability import ledger
 from openmandato.accountability.models import Evidence
-from openmandato.accountability.permissions import can_see_staff_pages
 from openmandato.accountability.uploads import INLINE_TYPES
+from openmandato.core.tenancy import resolve_tenant, tenant_view
+from openmandato.participation import services as participation
 from openmandato.portal import embeds, services
 from openmandato.portal.caching import cacheable
-from openmandato.portal.search import search_actions
-from openmandato.programs.models import Action, Area, Municipality
+from openmandato.portal.services import page_context
+from openmandato.programs.models import Action, Area
 from openmandato.programs.status import Status
+from openmandato.search import services as search_services
 
 PAGE_SIZE = 25
 
 
+HOME_PAGE_SIZE = 60
+
+
 @cacheable
 def home(request):
-    return render(
-        request, "portal/home.html", {"municipalities": services.municipalities_with_current_mandate()}
-    )
-
-
-def visible_mandate(request, municipality):
-    """The current mandate, if published or if the visitor is staff of this municipality (drafts)."""
-    mandate = municipality.mandates.filter(is_current=True).first()
-    if mandate and not mandate.is_published and not can_see_staff_pages(request.user, municipality.pk):
-        return None
-    return mandate
-
-
-def _municipality_and_mandate(request, slug, *, required=True):
-    municipality = get_object_or_404(Municipality, slug=slug)
-    mandate = visible_mandate(request, municipality)
-    if required and mandate is None:
-        raise Http404
-    return municipality, mandate
-
-
-def _context(municipality, mandate, **extra):
-    return {
-        "municipality": municipality,
-        "mandate": mandate,
-        "ledger_head": services.ledger_head(mandate),
-        **extra,
+    """Every public comune, by region and province, a page at a time, from the summary the writes keep."""
+    region = (request.GET.get("regione") or "").strip()[:60]
+    province = (request.GET.get("provincia") or "").strip()[:60] if region else ""
+    summaries = services.home_summaries(region, province)
+    page = Paginator(summaries, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "municipalities": page.object_list,
+        "region": region,
+        "province": province,
+        "regions": services.home_regions(),
+        "provinces": services.home_provinces(region) if region else [],
     }
+    return render(request, "portal/home.html", context)
 
 
 @cacheable
+@tenant_view(mandate_required=False)
 def municipality(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug, required=False)
-    draft = mandate is None and not Municipality.objects.public().filter(pk=municipality.pk).exists()
-    if draft and not can_see_staff_pages(request.user, municipality.pk):
-        raise Http404  # a draft municipality's name is not public
-    context = _context(municipality, mandate)
+    municipality, mandate = request.municipality, request.mandate
+    context = page_context(request)
     if mandate:
         context.update(services.dashboard(mandate))
+        overdue_contests = participation.unanswered_contests(municipality)
+        context["overdue_contests"] = list(overdue_contests[:10])
+        context["overdue_contests_count"] = overdue_contests.count()
         if mandate.is_published:
             context["embed"] = embeds.snippet(embeds.municipality_widget(request, municipality))
     return render(request, "portal/municipality.html", context)
 
 
 @cacheable
+@tenant_view
 def section(request, slug, pk):
-    municipality, mandate = _municipality_and_mandate(request, slug)
-    row = services.find_section_row(services.section_tree(mandate), int(pk))
+    row = services.find_section_row(services.section_tree(request.mandate), int(pk))
     if row is None:
         raise Http404
-    return render(request, "portal/section.html", _context(municipality, mandate, row=row))
+    return render(request, "portal/section.html", page_context(request, row=row))
 
 
 @cacheable
+@tenant_view
 def action(request, slug, pk):
-    municipality, mandate = _municipality_and_mandate(request, slug)
+    mandate = request.mandate
     action = get_object_or_404(Action.objects.select_related("section", "parent"), pk=pk, mandate=mandate)
     action.mandate = mandate
-    context = _context(municipality, mandate, **services.action_detail(action))
+    context = page_context(request, **services.action_detail(action))
+    if mandate.is_published:
+        context.update(participation.action_participation(action, request.user, context["updates"]))
     if mandate.is_published and action.archived_at is None:
         context["embed"] = embeds.snippet(embeds.action_widget(request, action))
     return render(request, "portal/action.html", context)
 
 
 @cacheable
+@tenant_view
 def area(request, slug, pk):
-    municipality, mandate = _municipality_and_mandate(request, slug)
+    municipality, mandate = request.municipality, request.mandate
     area = get_object_or_404(Area, pk=pk, municipality=municipality)
     actions = services.filtered_actions(mandate, {"area": area.pk})
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = _context(municipality, mandate, area=area, page=page, **services.area_summary(area, mandate))
+    context = page_context(request, area=area, page=page, **services.area_summary(area, mandate))
     return render(request, "portal/area.html", context)
 
 
 @cacheable
+@tenant_view
 def action_list(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug)
+    municipality, mandate = request.municipality, request.mandate
     params = {key: request.GET.get(key) for key in ("section", "area", "overdue", "q", "sort")}
     params["status"] = request.GET.getlist("status")
     page = Paginator(services.filtered_actions(mandate, params), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = _context(
-        municipality,
-        mandate,
+    context = page_context(
+        request,
         page=page,
         params=params,
         statuses=Status.choices,
@@ -123,6 +119,7 @@ def action_list(request, slug):
 
 SORT_LABELS = [
     ("code", _("Ordine del programma")),
+    ("-supports", _("Più a cuore ai cittadini")),
     ("-updated", _("Aggiornate di recente")),
     ("-progress", _("Avanzamento (decrescente)")),
     ("progress", _("Avanzamento (crescente)")),
@@ -133,63 +130,69 @@ SORT_LABELS = [
 
 @cacheable
 def search(request, slug=None):
+    if slug:
+        resolve_tenant(request, slug, mandate_required=False)  # a draft municipality's name is not public
+    municipality = request.municipality if slug else None
     query = (request.GET.get("q") or "").strip()[:200]
-    municipality = get_object_or_404(Municipality, slug=slug) if slug else None
-    draft = municipality and not Municipality.objects.public().filter(pk=municipality.pk).exists()
-    if draft and not can_see_staff_pages(request.user, municipality.pk):
-        raise Http404  # a draft municipality's name is not public
-    actions = services.public_actions()
+    filters = search_services.Filters.from_params(request.GET)
     if municipality:
-        actions = actions.filter(mandate__municipality=municipality)
-    results = (
-        search_actions(actions, query).select_related("mandate__municipality", "section")[:200]
-        if query
-        else []
-    )
-    groups = services.group_by_municipality(results)
-    context = {"query": query, "groups": groups, "municipality": municipality, "count": len(results)}
+        filters.municipality, filters.region, filters.province = municipality.slug, "", ""
+    number = services._int(request.GET.get("page")) or 1
+    page = search_services.run_search(query, filters, number) if query else None
+    context = {
+        "query": query,
+        "municipality": municipality,
+        "filters": filters,
+        "result_page": page,
+        "statuses": Status.choices,
+        "missions": search_services.MISSIONS.items(),
+        "regions": [] if municipality else search_services.regions(),
+    }
     return render(request, "portal/search.html", context)
 
 
 @cacheable
 def compare(request):
     query = (request.GET.get("q") or "").strip()[:200]
-    origin = None
-    actions = services.public_actions()
+    filters = search_services.Filters.from_params(request.GET)
+    filters.municipality = filters.status = filters.mission = ""  # compare filters by place only
+    origin, neighbours, groups = None, [], []
     if not query and (action_id := services._int(request.GET.get("action"))):
-        origin = (
-            Action.objects.filter(pk=action_id, mandate__is_published=True)
-            .select_related("mandate__municipality")
-            .first()
-        )
+        origin = search_services.load_origin(action_id)
         if origin:
-            query = origin.title
-            actions = actions.exclude(mandate__municipality=origin.mandate.municipality)
-    results = search_actions(actions, query, any_term=True).select_related(
-        "mandate__municipality", "section"
-    )[:100]
-    groups = services.group_by_municipality(results if query else [], per_group=3)
-    return render(request, "portal/compare.html", {"query": query, "origin": origin, "groups": groups})
+            neighbours = search_services.similar_actions(origin, filters)
+    elif query:
+        groups = search_services.best_per_municipality(query, filters)
+    context = {
+        "query": query,
+        "origin": origin,
+        "neighbours": neighbours,
+        "groups": groups,
+        "filters": filters,
+        "regions": search_services.regions(),
+        "threshold": search_services.THRESHOLD,
+    }
+    return render(request, "portal/compare.html", context)
 
 
 @cacheable
+@tenant_view
 def method(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug)
-    return render(
-        request, "portal/method.html", _context(municipality, mandate, **services.weights_table(mandate))
-    )
+    context = page_context(request, **services.weights_table(request.mandate))
+    return render(request, "portal/method.html", context)
 
 
+@tenant_view
 def ledger_json(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug)
+    municipality, mandate = request.municipality, request.mandate
     response = JsonResponse(ledger.export(mandate), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'inline; filename="{municipality.slug}-ledger.json"'
     return response
 
 
+@tenant_view
 def evidence_file(request, slug, pk):
-    municipality, mandate = _municipality_and_mandate(request, slug)
-    evidence = get_object_or_404(Evidence, pk=pk, update__action__mandate=mandate)
+    evidence = get_object_or_404(Evidence, pk=pk, update__action__mandate=request.mandate)
     if not evidence.file:
         raise Http404
     response = FileResponse(
@@ -224,11 +227,12 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@tenant_view  # a draft comune shows nothing
 def municipality_logo(request, slug):
     """The comune's stemma, served with the type its checked suffix implies and never sniffed."""
     from openmandato.programs.logos import logo_content_type
 
-    municipality, _mandate = _municipality_and_mandate(request, slug)  # a draft comune shows nothing
+    municipality = request.municipality
     if not municipality.logo:
         raise Http404
     try:
@@ -243,12 +247,12 @@ def municipality_logo(request, slug):
 
 
 @cacheable
+@tenant_view
 def privacy(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug)
-    return render(request, "portal/privacy.html", _context(municipality, mandate))
+    return render(request, "portal/privacy.html", page_context(request))
 
 
 @cacheable
+@tenant_view
 def legal_notes(request, slug):
-    municipality, mandate = _municipality_and_mandate(request, slug)
-    return render(request, "portal/legal_notes.html", _context(municipality, mandate))
+    return render(request, "portal/legal_notes.html", page_context(request))

@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.accountability.permissions import can_administer
-from openmandato.programs.admin_scoping import ScopedAdmin
+from openmandato.core.admin_scoping import ScopedAdmin
+from openmandato.core.permissions import can_administer
 from openmandato.programs.models import Action, Area, Mandate, Municipality, Principle, Section
 
 

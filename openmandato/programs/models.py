@@ -4,10 +4,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from openmandato.core.models import LoggedModel, Membership, Role
+from openmandato.core.permissions import can_see_staff_pages, is_superuser, staff_municipalities
 from openmandato.programs.logos import logo_upload_to, validate_logo
 from openmandato.programs.status import Status
 from openmandato.programs.textsearch import document_terms
@@ -26,6 +30,7 @@ RESERVED_SLUGS = frozenset(
         "compare",
         "healthz",
         "accounts",
+        "area-personale",
         "backoffice",
         "lang",
         "open-data",
@@ -43,14 +48,22 @@ def municipality_slug(name: str) -> str:
 two_digits = RegexValidator(r"^\d{2}$", _("Inserire un codice di due cifre, ad esempio 09."))
 
 
+# What is public, in one place: the query vocabulary every surface uses (portal, API, feeds, search,
+# compare, exports, catalogue, report). `public()` is what anyone may see; `visible_to(user)` adds the
+# drafts of the municipalities where the user has a role.
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def public(self):
         """Municipalities with at least one published mandate: the only ones whose names are public."""
         published = Mandate.objects.filter(municipality=models.OuterRef("pk"), is_published=True)
         return self.filter(models.Exists(published))
 
+    def visible_to(self, user):
+        return self.filter(Q(pk__in=self.model.objects.public().values("pk")) | Q(pk__in=_staff_of(user)))
 
-class Municipality(models.Model):
+
+class Municipality(LoggedModel):
     name = models.CharField(_("nome"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     province = models.CharField(_("provincia"), max_length=60, blank=True)
@@ -129,6 +142,10 @@ class Municipality(models.Model):
         return self.mandates.filter(is_current=True).first()
 
 
+def _staff_of(user):
+    return staff_municipalities(user).values("pk")
+
+
 class MandateQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
@@ -136,8 +153,22 @@ class MandateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def public(self):
+        return self.published()
 
-class Mandate(models.Model):
+    def visible_to(self, user):
+        """Published mandates, and the drafts of the municipalities where the user has a role."""
+        return self.filter(Q(is_published=True) | Q(municipality__in=_staff_of(user)))
+
+    def for_slug(self, slug: str):
+        """The one mandate of this municipality in the queryset (e.g. public().current()), or 404."""
+        mandate = self.select_related("municipality").filter(municipality__slug=slug).first()
+        if mandate is None:
+            raise Http404
+        return mandate
+
+
+class Mandate(LoggedModel):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="mandates", verbose_name=_("comune")
     )
@@ -176,6 +207,10 @@ class Mandate(models.Model):
     def __str__(self) -> str:
         return f"{self.municipality.name} — {self.title}"
 
+    def is_visible_to(self, user) -> bool:
+        """`Mandate.objects.visible_to(user)` for one mandate already loaded."""
+        return self.is_published or can_see_staff_pages(user, self.municipality_id)
+
     @property
     def period(self) -> str:
         if self.starts_on and self.ends_on:
@@ -197,7 +232,7 @@ class Mandate(models.Model):
                 raise ValidationError({"is_current": _("Questo comune ha già un mandato in corso.")})
 
 
-class Principle(models.Model):
+class Principle(LoggedModel):
     mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="principles")
     title = models.CharField(_("titolo"), max_length=200)
     text = models.TextField(_("testo"), blank=True)
@@ -212,7 +247,7 @@ class Principle(models.Model):
         return self.title
 
 
-class Area(models.Model):
+class Area(LoggedModel):
     """A responsible office, settore, servizio or assessore's delegation of one municipality."""
 
     municipality = models.ForeignKey(
@@ -232,7 +267,7 @@ class Area(models.Model):
         return self.name
 
 
-class Section(models.Model):
+class Section(LoggedModel):
     mandate = models.ForeignKey(
         Mandate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("mandato")
     )
@@ -292,8 +327,43 @@ class ActionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def published(self):
+        """Actions of published mandates, archived ones included (their pages and feeds stay)."""
+        return self.filter(mandate__is_published=True)
 
-class Action(models.Model):
+    def public(self):
+        """What anyone may list: the active actions of published mandates."""
+        return self.published().active()
+
+    def in_current_mandate(self):
+        return self.filter(mandate__is_current=True)
+
+    @staticmethod
+    def overdue_q(today=None) -> Q:
+        """Past its due date and still open (finished actions are never overdue)."""
+        return Q(due_date__lt=today or timezone.localdate(), status__in=Status.OPEN)
+
+    def overdue(self, today=None):
+        return self.filter(self.overdue_q(today))
+
+    def updatable_by(self, user):
+        """The leaf actions a user may post updates on, across their municipalities."""
+        actions = self.active().leaves()
+        if is_superuser(user):
+            return actions
+        if not user or not user.is_authenticated:
+            return actions.none()
+        memberships = Membership.objects.filter(user=user)
+        admin_of = memberships.filter(role=Role.ADMINISTRATOR).values("municipality_id")
+        managed = Area.objects.filter(
+            membership__user=user,
+            membership__role=Role.AREA_MANAGER,
+            municipality_id=models.F("membership__municipality_id"),
+        ).values("pk")
+        return actions.filter(Q(mandate__municipality_id__in=admin_of) | Q(areas__in=managed)).distinct()
+
+
+class Action(LoggedModel):
     mandate = models.ForeignKey(
         Mandate, on_delete=models.CASCADE, related_name="actions", editable=False, verbose_name=_("mandato")
     )

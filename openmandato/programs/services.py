@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from openmandato.accountability.audit import record_audit
-from openmandato.accountability.permissions import can_edit_program, require
+from openmandato.core.permissions import can_edit_program, require
 from openmandato.programs.models import Action, Area, Municipality
 
 
@@ -31,7 +30,7 @@ def create_area(municipality: Municipality, *, name: str, user) -> Area:
             raise ValidationError(
                 _("Esiste già un'area «%(name)s» in questo comune.") % {"name": name}, code="duplicate"
             ) from None
-        record_audit(user, municipality.pk, "create", area, after={"name": name})
+        area.log_action("create", user=user, after={"name": name})
     return area
 
 
@@ -55,11 +54,5 @@ def assign_actions_to_area(area: Area, action_ids: list[int], *, user, remove: b
             changed = [a.pk for a in actions if a.pk not in current]
             through.objects.bulk_create([through(area=area, action_id=pk) for pk in changed])
         if changed:
-            record_audit(
-                user,
-                area.municipality_id,
-                "unassign" if remove else "assign",
-                area,
-                after={"actions": sorted(changed)},
-            )
+            area.log_action("unassign" if remove else "assign", user=user, after={"actions": sorted(changed)})
     return len(changed)

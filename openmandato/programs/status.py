@@ -1,5 +1,7 @@
 """The status vocabulary of an action."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -15,7 +17,20 @@ class Status(models.TextChoices):
     ABANDONED = "abandoned", gettext_lazy("Abbandonata")
 
 
-FINISHED = frozenset({Status.DONE, Status.ABANDONED})  # nothing more to report: never "da aggiornare"
+# Nothing more to report: never "da aggiornare", never overdue.
+Status.FINISHED = frozenset({Status.DONE, Status.ABANDONED})
+# Still to be done: the statuses that can be overdue or stale.
+Status.OPEN = frozenset(status for status in Status if status not in Status.FINISHED)
+# The roll-up counts these at 0 % whatever progress they last reported.
+Status.COUNTS_AS_ZERO = frozenset({Status.ABANDONED})
+FINISHED = Status.FINISHED
+
+
+def status_counts(counts) -> list[tuple[str, str, int]]:
+    """(value, label, count) for every status in order; `counts` maps values to counts or lists statuses."""
+    if not isinstance(counts, dict):
+        counts = Counter(counts)
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
 
 
 def check_status_progress(status: str, progress: int) -> None:

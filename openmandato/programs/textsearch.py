@@ -90,7 +90,7 @@ def strip_accents(text: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _forms(word: str) -> tuple[str, ...]:
+def word_forms(word: str) -> tuple[str, ...]:
     lemma = simplemma.lemmatize(word, lang="it")
     forms = [lemma]
     for suffix, verb in DERIVATIONS:
@@ -100,7 +100,7 @@ def _forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_stemmer.stemWord(strip_accents(form)) for form in forms))
 
 
-def _words(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
     return [
         w for w in WORD.findall((text or "").lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
     ]
@@ -108,10 +108,10 @@ def _words(text: str) -> list[str]:
 
 def document_terms(text: str) -> str:
     """Every form of every word: what is stored and indexed."""
-    return " ".join(form for word in _words(text) for form in _forms(word))
+    return " ".join(form for word in words_of(text) for form in word_forms(word))
 
 
 def query_terms(text: str) -> list[str]:
     """One canonical form per word (the verb, when the word is a noun of action)."""
-    terms = [_forms(word)[-1] for word in _words(text)]
+    terms = [word_forms(word)[-1] for word in words_of(text)]
     return list(dict.fromkeys(t for t in terms if re.fullmatch(r"[a-z0-9]+", t)))

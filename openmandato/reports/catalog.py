@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
+from django.core.paginator import Paginator
 from django.urls import reverse
 
-from openmandato.accountability.models import LedgerEntry
+from openmandato.portal.models import ChangeMarker, municipality_key
 from openmandato.programs.models import Mandate
 from openmandato.reports.exports import LICENCE
 
@@ -25,22 +25,32 @@ FORMATS = [
 ]
 
 
-def catalogue(build_url) -> dict:
+PAGE_SIZE = 100
+
+
+def catalogue(build_url, page_number=None) -> dict:
+    """One page of the catalogue (PAGE_SIZE datasets), with hydra paging links to the others: harvesters
+    follow `hydra:next`; a page's cost does not depend on how many comuni there are."""
     mandates = (
-        Mandate.objects.published().current().select_related("municipality").order_by("municipality__name")
+        Mandate.objects.public()
+        .current()
+        .select_related("municipality")
+        .order_by("municipality__name", "municipality_id")
     )
-    modified = dict(
-        LedgerEntry.objects.values("mandate_id")
-        .annotate(at=Max("created_at"))
-        .values_list("mandate_id", "at")
-    )
+    page = Paginator(mandates, PAGE_SIZE).get_page(page_number)
+    keys = {municipality_key(mandate.municipality.slug): mandate.pk for mandate in page.object_list}
+    # When each comune last changed: its change marker, kept by the writes (portal/changes.py).
+    modified = {
+        keys[key]: at
+        for key, at in ChangeMarker.objects.filter(key__in=keys).values_list("key", "changed_at")
+    }
     licence = {
         "@id": LICENCE["url"],
         "@type": ["dct:LicenseDocument", "dcatapit:LicenseDocument"],
         "foaf:name": LICENCE["name"],
     }
     datasets = []
-    for mandate in mandates:
+    for mandate in page.object_list:
         municipality = mandate.municipality
         agent = {
             "@type": ["foaf:Agent", "dcatapit:Agent"],
@@ -96,9 +106,22 @@ def catalogue(build_url) -> dict:
                 ],
             }
         )
+    base = build_url(reverse("reports:catalog"))
+    paging = {
+        "@id": f"{base}?page={page.number}",
+        "@type": "hydra:PartialCollectionView",
+        "hydra:first": f"{base}?page=1",
+        "hydra:last": f"{base}?page={page.paginator.num_pages}",
+    }
+    if page.has_next():
+        paging["hydra:next"] = f"{base}?page={page.next_page_number()}"
+    if page.has_previous():
+        paging["hydra:previous"] = f"{base}?page={page.previous_page_number()}"
     return {
-        "@context": CONTEXT,
-        "@id": build_url(reverse("reports:catalog")),
+        "@context": {**CONTEXT, "hydra": "http://www.w3.org/ns/hydra/core#"},
+        "@id": base,
+        "hydra:totalItems": page.paginator.count,
+        "hydra:view": paging,
         "@type": ["dcat:Catalog", "dcatapit:Catalog"],
         "dct:title": "OpenMandato — programmi di mandato dei comuni",
         "dct:description": "Stato di attuazione dei programmi di mandato pubblicati su OpenMandato.",

@@ -15,9 +15,11 @@ from openpyxl import Workbook
 
 from openmandato.accountability.models import Evidence, Measurement, ProgressUpdate
 from openmandato.api import serialize
+from openmandato.participation import serialize as participation_rows
+from openmandato.participation.models import Contest, Proposal
 from openmandato.programs.models import Mandate
 from openmandato.programs.status import Status
-from openmandato.reports.formulas import TRIGGERS, neutralise
+from openmandato.security.formulas import TRIGGERS, neutralise
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -47,6 +49,7 @@ ACTION_COLUMNS = [
     Column("dup_mission", _("Missione DUP")),
     Column("dup_program", _("Programma DUP")),
     Column("url", _("Pagina pubblica dell'azione")),
+    Column("supports", _("Cittadini a cui l'azione sta a cuore")),
 ]
 UPDATE_COLUMNS = [
     Column("id", _("Identificativo dell'aggiornamento")),
@@ -74,6 +77,62 @@ MEASUREMENT_COLUMNS = [
 ]
 
 
+COMMENT_COLUMNS = [
+    Column("id", _("Identificativo del commento")),
+    Column("action_id", _("Azione commentata")),
+    Column("parent_id", _("Commento a cui risponde")),
+    Column("author", _("Nome pubblico di chi scrive")),
+    Column("body", _("Testo (Markdown)")),
+    Column("is_official", _("Risposta ufficiale del Comune (true/false)")),
+    Column("created_at", _("Momento della pubblicazione")),
+    Column("edited_at", _("Momento dell'ultima modifica")),
+]
+PROPOSAL_COLUMNS = [
+    Column("id", _("Identificativo della proposta")),
+    Column("kind", _("Tipo: new_action (nuova azione) o improvement (miglioramento)")),
+    Column("action_id", _("Azione da migliorare")),
+    Column("title", _("Titolo")),
+    Column("body", _("Testo (Markdown)")),
+    Column("author", _("Nome pubblico di chi propone")),
+    Column("created_at", _("Momento della presentazione")),
+    Column("supports", _("Sostegni")),
+    Column("status", _("Stato: open, evaluating, accepted, rejected")),
+    Column("answer", _("Risposta del Comune")),
+    Column("answered_at", _("Momento della risposta")),
+    Column("linked_action_id", _("Azione collegata alla proposta accolta")),
+]
+CONTEST_COLUMNS = [
+    Column("id", _("Identificativo della segnalazione")),
+    Column("update_id", _("Aggiornamento contestato")),
+    Column("action_id", _("Azione")),
+    Column("claim", _("Che cosa è contestato: status, progress, source")),
+    Column("reason", _("Motivo")),
+    Column("link", _("Link a una fonte")),
+    Column("document_sha256", _("SHA-256 del documento allegato")),
+    Column("created_at", _("Momento della segnalazione")),
+    Column("answer", _("Risposta del Comune")),
+    Column("answered_at", _("Momento della risposta")),
+    Column("ledger_seq", _("Voce della segnalazione nel registro a prova di manomissione")),
+    Column("answer_ledger_seq", _("Voce della risposta nel registro")),
+]
+
+
+def comment_records(mandate: Mandate) -> list[dict]:
+    actions = mandate.actions.filter(archived_at__isnull=True).values("pk")
+    return [participation_rows.comment_row(c) for c in participation_rows.public_comments(actions)]
+
+
+def proposal_records(mandate: Mandate) -> list[dict]:
+    proposals = Proposal.objects.filter(municipality_id=mandate.municipality_id).order_by("pk")
+    rows = [participation_rows.proposal_row(p) for p in participation_rows.proposals_queryset(proposals)]
+    return [{k: v for k, v in row.items() if k != "municipality"} for row in rows]
+
+
+def contest_records(mandate: Mandate) -> list[dict]:
+    contests = Contest.objects.filter(update__action__mandate=mandate).order_by("pk")
+    return [participation_rows.contest_row(c) for c in participation_rows.contests_queryset(contests)]
+
+
 def action_records(mandate: Mandate) -> list[dict]:
     actions = list(serialize.actions_queryset(mandate.actions.active().leaves()).order_by("tree_order", "pk"))
     labels = dict(Status.choices)
@@ -99,6 +158,7 @@ def action_records(mandate: Mandate) -> list[dict]:
                 "dup_mission": row["dup_mission"],
                 "dup_program": row["dup_program"],
                 "url": row["url"],
+                "supports": row["supports"],
             }
         )
     return records
@@ -174,6 +234,9 @@ def to_json(mandate: Mandate) -> bytes:
         "actions": action_records(mandate),
         "updates": update_records(mandate),
         "measurements": measurement_records(mandate),
+        "comments": comment_records(mandate),
+        "proposals": proposal_records(mandate),
+        "contests": contest_records(mandate),
     }
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -184,6 +247,9 @@ def to_xlsx(mandate: Mandate) -> bytes:
         ("azioni", action_records(mandate), ACTION_COLUMNS),
         ("aggiornamenti", update_records(mandate), UPDATE_COLUMNS),
         ("misurazioni", measurement_records(mandate), MEASUREMENT_COLUMNS),
+        ("commenti", comment_records(mandate), COMMENT_COLUMNS),
+        ("proposte", proposal_records(mandate), PROPOSAL_COLUMNS),
+        ("segnalazioni", contest_records(mandate), CONTEST_COLUMNS),
     ]
     workbook.remove(workbook.active)
     for title, records, columns in sheets:

@@ -57,8 +57,9 @@ def _digest(text: str) -> str:
 
 # Logins: wrong passwords per (username, client address) lock that pair out for a while.
 
-LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
+LOGIN_PATHS = ("/accounts/login/", "/admin/login/", "/area-personale/login/")
 RESET_REQUEST_PATH = "/accounts/password-reset/"
+SIGNUP_PATH = "/area-personale/signup/"
 RESET_REQUESTS_PER_HOUR = 5  # per address and per e-mail: enough for a person, not for a mail flood
 
 
@@ -68,9 +69,9 @@ def _login_ident(request, username) -> str:
 
 def count_login_failure(sender, credentials, request=None, **kwargs):
     if request is not None:
-        add_failure(
-            "login", _login_ident(request, credentials.get("username")), settings.LOGIN_LOCKOUT_SECONDS
-        )
+        # Staff sign in with a username, citizens (allauth) with their e-mail address.
+        username = credentials.get("username") or credentials.get("email")
+        add_failure("login", _login_ident(request, username), settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def clear_login_failures(sender, request, user, **kwargs):
@@ -94,7 +95,7 @@ class FailureThrottleMiddleware:
 
     def __call__(self, request):
         if request.method == "POST" and request.path in LOGIN_PATHS:
-            ident = _login_ident(request, request.POST.get("username"))
+            ident = _login_ident(request, request.POST.get("username") or request.POST.get("login"))
             if failures("login", ident) >= settings.LOGIN_FAILURES_LIMIT:
                 minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
                 return too_many(
@@ -115,6 +116,19 @@ class FailureThrottleMiddleware:
                     "too many password reset requests",
                     "Troppe richieste di reimpostazione della password: riprova più tardi.",
                     "Too many password reset requests: try again later.",
+                    wait,
+                )
+        if request.method == "POST" and request.path == SIGNUP_PATH:
+            address = request.META.get("REMOTE_ADDR", "")
+            email = (request.POST.get("email") or "").strip().lower()
+            by_address, wait = hit("signup-ip", address, settings.SIGNUP_LIMIT_PER_IP, 3600)
+            by_email, _wait = hit("signup-email", email, settings.SIGNUP_LIMIT_PER_EMAIL, 3600)
+            if not (by_address and by_email):
+                return too_many(
+                    request,
+                    "too many sign-ups",
+                    "Troppe registrazioni da questo indirizzo: riprova più tardi.",
+                    "Too many sign-ups from this address: try again later.",
                     wait,
                 )
         token_ident = None

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from openmandato.accountability.models import Membership, Role
+from openmandato.core.models import Membership, Role
 from openmandato.programs.models import Action, Area, Mandate, Municipality
-from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
+from openmandato.tests.factory import make_mandate, make_municipality, make_section
 
 __all__ = [
     "PAST",
+    "bearer",
+    "post_update",
     "Mailbox",
     "World",
     "build_world",
@@ -48,7 +50,7 @@ def make_user(username, *, staff=True, superuser=False):
     user.save()
     if staff:
         user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["programs", "accountability"])
+            Permission.objects.filter(content_type__app_label__in=["core", "programs", "accountability"])
         )
     return user
 
@@ -103,6 +105,24 @@ class Mailbox:
 
     def link(self, index: int = -1) -> str:
         return re.search(r"https?://\S+", self.body(index)).group(0)
+
+
+def bearer(world, who):
+    """Authorization headers with a new API token of one of the world's users."""
+    from openmandato.api.models import ApiToken
+
+    _token, secret = ApiToken.issue(world.users[who], "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def post_update(world, headers, **body):
+    """POST a progress update on the world's first action through the API."""
+    from django.test import Client
+
+    payload = {"date": PAST.isoformat(), "status": "in_progress", "progress": 40, "note": "Via API"} | body
+    return Client().post(
+        f"/api/v1/actions/{world.action_a.pk}/updates", payload, content_type="application/json", **headers
+    )
 
 
 def free_port() -> int:

@@ -3,9 +3,9 @@ where the user may not edit the program, and a superuser can still add actions."
 
 from django.test import Client
 
-from openmandato.accountability.models import Membership
+from openmandato.core.models import Membership
 from openmandato.programs.models import Action, Mandate
-from openmandato.programs.tests.factory import make_section
+from openmandato.tests.factory import make_section
 from openmandato.tests.fixtures import make_user
 
 

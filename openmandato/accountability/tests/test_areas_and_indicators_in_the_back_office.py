@@ -6,7 +6,8 @@ import html
 import pytest
 from django.test import Client
 
-from openmandato.accountability.models import AuditEntry, Indicator
+from openmandato.accountability.models import Indicator
+from openmandato.core.models import AuditEntry
 from openmandato.programs.models import Action, Area
 
 

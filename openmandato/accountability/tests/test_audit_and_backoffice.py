@@ -3,8 +3,8 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from openmandato.accountability.models import AuditEntry
 from openmandato.accountability.services import record_progress
+from openmandato.core.models import AuditEntry
 from openmandato.tests.fixtures import PAST
 
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from openmandato.programs.models import Mandate, Municipality
-from openmandato.programs.tests.factory import make_mandate
+from openmandato.tests.factory import make_mandate
 
 
 def test_an_upload_goes_to_the_chosen_municipality_whatever_the_document_says(

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from openmandato.accountability.models import Membership
 from openmandato.accountability.services import record_progress
+from openmandato.core.models import Membership
 from openmandato.programs.models import Action
-from openmandato.programs.tests.factory import make_section
+from openmandato.tests.factory import make_section
 from openmandato.tests.fixtures import PAST
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from openmandato.accountability.models import AuditEntry, Membership
+from openmandato.core.models import AuditEntry, Membership
 
 
 def client_for(user):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from openmandato.accountability import ledger
 from openmandato.accountability.models import Evidence, ProgressUpdate
 from openmandato.programs.models import Municipality
-from openmandato.programs.tests.factory import make_mandate, make_section
 from openmandato.tests.browser import axe_violations
+from openmandato.tests.factory import make_mandate, make_section
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}

@@ -6,22 +6,10 @@ from django.test import Client
 from openmandato.accountability.models import Indicator, Measurement, ProgressUpdate
 from openmandato.accountability.services import record_progress
 from openmandato.api.models import ApiToken
-from openmandato.tests.fixtures import PAST
+from openmandato.tests.fixtures import PAST, bearer, post_update
 
 ALL = ["citizen", "manager_a", "manager_b", "other_admin", "editor", "admin"]
 UPDATERS = {"manager_a", "admin"}
-
-
-def bearer(world, who):
-    _token, secret = ApiToken.issue(world.users[who], "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-
-def post_update(world, headers, **body):
-    payload = {"date": PAST.isoformat(), "status": "in_progress", "progress": 40, "note": "Via API"} | body
-    return Client().post(
-        f"/api/v1/actions/{world.action_a.pk}/updates", payload, content_type="application/json", **headers
-    )
 
 
 @pytest.mark.parametrize("who", ALL)

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openmandato.accountability.models import AuditEntry, Membership
+from openmandato.core.models import AuditEntry, Membership
 from openmandato.programs.models import Mandate, Municipality
 from openmandato.tests.fixtures import make_user
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from openmandato.accountability.models import AuditEntry, Membership
+from openmandato.core.models import AuditEntry, Membership
 from openmandato.programs.models import Action, Mandate, Municipality
 from openmandato.tests.browser import axe_violations
 from openmandato.tests.fixtures import make_user

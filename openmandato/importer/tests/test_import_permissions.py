@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openmandato.accountability.models import Membership
+from openmandato.core.models import Membership
 from openmandato.importer import urls
 from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Mandate, Municipality

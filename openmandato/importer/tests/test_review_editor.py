@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from openmandato.accountability.models import Membership
+from openmandato.core.models import Membership
 from openmandato.importer.editing import EditRejected, apply_edit, apply_edits, build_tree, flatten, normalise
 from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Action, Mandate, Municipality, Section

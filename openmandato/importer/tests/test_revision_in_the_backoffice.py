@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from openmandato.accountability.models import AuditEntry, Membership
+from openmandato.core.models import AuditEntry, Membership
 from openmandato.importer.editing import flatten
 from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Action, Mandate, Municipality

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from openmandato.accountability.models import AuditEntry, ProgressUpdate
+from openmandato.accountability.models import ProgressUpdate
+from openmandato.core.models import AuditEntry
 from openmandato.programs.models import Action
 from openmandato.tests.fixtures import make_user
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def program(valenza_path):
     call_command("import_program", str(valenza_path), verbosity=0)
-    from openmandato.accountability.models import Membership
+    from openmandato.core.models import Membership
     from openmandato.programs.models import Municipality
 
     user = make_user("admin-valenza")

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from fpdf import FPDF
 
-from openmandato.accountability.models import Membership
+from openmandato.core.models import Membership
 from openmandato.importer.editing import flatten
 from openmandato.importer.models import ProgramImport
 from openmandato.programs.models import Action, Mandate, Municipality

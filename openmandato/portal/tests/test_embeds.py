@@ -6,10 +6,10 @@ from urllib.parse import quote
 
 import pytest
 
-from openmandato.accountability import rollup
-from openmandato.accountability.models import Membership, Role
+from openmandato.core.models import Membership, Role
+from openmandato.programs import rollup
 from openmandato.programs.models import Action
-from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
+from openmandato.tests.factory import make_mandate, make_municipality, make_section
 from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openmandato.accountability import rollup
 from openmandato.accountability.services import record_progress
+from openmandato.programs import rollup
 from openmandato.programs.status import Status
-from openmandato.programs.tests.factory import (
+from openmandato.tests.factory import (
     make_actions,
     make_area,
     make_mandate,

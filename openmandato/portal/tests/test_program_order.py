@@ -12,9 +12,9 @@ import re
 import openpyxl
 import pytest
 
-from openmandato.accountability import rollup
+from openmandato.programs import rollup
 from openmandato.programs.models import Action
-from openmandato.programs.tests.factory import make_mandate, make_municipality, make_section
+from openmandato.tests.factory import make_mandate, make_municipality, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from openmandato.programs.admin_scoping import italian_admin_message
+from openmandato.core.admin_scoping import italian_admin_message
 from openmandato.programs.models import Action, Area, Municipality, Section
-from openmandato.programs.tests.factory import make_mandate, make_section
+from openmandato.tests.factory import make_mandate, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from openmandato.accountability.models import AuditEntry, Membership, Role
+from openmandato.core.models import AuditEntry, Membership, Role
 from openmandato.programs.models import Municipality
-from openmandato.programs.tests.factory import make_municipality
+from openmandato.tests.factory import make_municipality
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from openmandato.programs.models import Action, Mandate
 from openmandato.programs.status import Status
-from openmandato.programs.tests.factory import make_actions, make_mandate, make_municipality, make_section
+from openmandato.tests.factory import make_actions, make_mandate, make_municipality, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -64,7 +64,15 @@ def test_exports_match_the_portal_and_the_api(demo):
 def test_xlsx_holds_the_same_rows(demo):
     response = Client().get("/valenza/export.xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["azioni", "aggiornamenti", "misurazioni", "licenza"]
+    assert workbook.sheetnames == [
+        "azioni",
+        "aggiornamenti",
+        "misurazioni",
+        "commenti",
+        "proposte",
+        "segnalazioni",
+        "licenza",
+    ]
     sheet = workbook["azioni"]
     header = [cell.value for cell in sheet[1]]
     assert header == [c.key for c in exports.ACTION_COLUMNS]
@@ -113,6 +121,6 @@ def test_the_dcat_ap_it_catalogue_lists_each_municipality_with_working_downloads
 
 def test_portal_percentages_match_the_export_numbers(demo):
     mandate = Mandate.objects.get(municipality__slug="cremona")
-    from openmandato.accountability.rollup import mandate_progress
+    from openmandato.programs.rollup import mandate_progress
 
     assert percent(mandate_progress(mandate)) in Client().get("/cremona/").content.decode()

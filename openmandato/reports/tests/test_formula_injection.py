@@ -14,7 +14,7 @@ from django.test import Client
 from openmandato.accountability.models import Indicator
 from openmandato.accountability.services import EvidenceInput, add_measurement, record_progress
 from openmandato.programs.models import Action, Mandate
-from openmandato.reports.formulas import TRIGGERS, neutralise, restore
+from openmandato.security.formulas import TRIGGERS, neutralise, restore
 from openmandato.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_xlsx_holds_text_as_strings_never_formulas(hostile):
 def test_an_unchanged_csv_with_formula_like_text_imports_as_no_change(hostile, tmp_path, capsys):
     from django.core.management import call_command
 
-    from openmandato.accountability.models import Membership
+    from openmandato.core.models import Membership
 
     user = make_user("formula-admin")
     Membership.objects.create(user=user, municipality=hostile.mandate.municipality, role="administrator")

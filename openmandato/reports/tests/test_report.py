@@ -8,9 +8,9 @@ from django.test import Client
 from pypdf import PdfReader
 
 from openmandato.accountability import ledger
-from openmandato.accountability.rollup import mandate_progress
 from openmandato.portal.templatetags.portal import percent
 from openmandato.programs.models import Mandate
+from openmandato.programs.rollup import mandate_progress
 from openmandato.reports.state import mandate_state
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.test import Client
 
-from openmandato.accountability.models import Indicator, Membership
-from openmandato.api.tests.test_api import bearer, post_update
-from openmandato.tests.fixtures import make_mandate, make_municipality, make_user
+from openmandato.accountability.models import Indicator
+from openmandato.core.models import Membership
+from openmandato.tests.fixtures import bearer, make_mandate, make_municipality, make_user, post_update
 
 pytestmark = pytest.mark.django_db
 
@@ -75,17 +75,17 @@ def test_the_role_form_does_not_list_every_username(world):
     make_user("someone-elsewhere-entirely", staff=False)
     client = Client()
     client.force_login(world.users["admin"])
-    page = client.get("/admin/accountability/membership/add/").content.decode()
+    page = client.get("/admin/core/membership/add/").content.decode()
     assert "someone-elsewhere-entirely" not in page and "other_admin" not in page
     assert not re.search(r'<select[^>]*name="user"', page)
     response = client.post(
-        "/admin/accountability/membership/add/",
+        "/admin/core/membership/add/",
         {"user": "someone-elsewhere-entirely", "municipality": world.municipality.pk, "role": "editor"},
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Membership.objects.filter(user__username="someone-elsewhere-entirely", role="editor").exists()
     unknown = client.post(
-        "/admin/accountability/membership/add/",
+        "/admin/core/membership/add/",
         {"user": "nobody", "municipality": world.municipality.pk, "role": "editor"},
     )
     assert "Nessun utente attivo" in unknown.content.decode()
@@ -94,5 +94,5 @@ def test_the_role_form_does_not_list_every_username(world):
 def test_a_superuser_keeps_the_full_choice(world):
     client = Client()
     client.force_login(make_user("root", superuser=True))
-    page = client.get("/admin/accountability/membership/add/").content.decode()
+    page = client.get("/admin/core/membership/add/").content.decode()
     assert re.search(r'<select[^>]*name="user"', page)

@@ -23,12 +23,24 @@ from PIL import Image
 
 from openmandato.accountability.services import EvidenceInput, record_progress
 from openmandato.api.models import ApiToken
+from openmandato.core.models import Membership, Role
+from openmandato.participation import services as participation
 from openmandato.tests.fixtures import PAST, make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "citizen", "manager_a", "manager_b", "editor", "admin", "other_admin", "superuser"]
-STAFF_HERE = {"manager_a", "manager_b", "editor", "admin", "superuser"}
+ROLES = [
+    "anonymous",
+    "citizen",
+    "manager_a",
+    "manager_b",
+    "editor",
+    "moderator",
+    "admin",
+    "other_admin",
+    "superuser",
+]
+STAFF_HERE = {"manager_a", "manager_b", "editor", "moderator", "admin", "superuser"}
 
 
 def expect(default: int, **by_role: int) -> dict[str, int]:
@@ -193,6 +205,7 @@ RULES: dict[str, Rule] = {
     "api:get_mandate": Rule("/api/v1/mandates/{mandate}", HIDDEN),
     "api:list_sections": Rule("/api/v1/mandates/{mandate}/sections", HIDDEN),
     "api:list_actions": Rule("/api/v1/actions", PUBLIC),
+    "api:search": Rule("/api/v1/search?q=alberi", PUBLIC),
     "api:get_action": Rule("/api/v1/actions/{action}", HIDDEN),
     "api:list_action_updates": Rule("/api/v1/actions/{action}/updates", HIDDEN),
     "api:list_updates": Rule("/api/v1/updates", PUBLIC),
@@ -214,6 +227,120 @@ RULES: dict[str, Rule] = {
         token=True,
         json=True,
     ),
+    # citizens' accounts (django-allauth under /area-personale/), profile, follows and notifications
+    "account_signup": Rule("/area-personale/signup/", PUBLIC),
+    "account_login": Rule("/area-personale/login/", PUBLIC),
+    "account_logout": Rule("/area-personale/logout/", PUBLIC),
+    "account_inactive": Rule("/area-personale/inactive/", PUBLIC),
+    "account_email_verification_sent": Rule("/area-personale/confirm-email/", PUBLIC),
+    "account_confirm_email": Rule("/area-personale/confirm-email/bad-key/", PUBLIC),
+    "account_confirm_login_code": Rule("/area-personale/login/code/confirm/", PUBLIC),
+    "account_reset_password": Rule("/area-personale/password/reset/", PUBLIC),
+    "account_reset_password_done": Rule("/area-personale/password/reset/done/", PUBLIC),
+    "account_reset_password_from_key": Rule("/area-personale/password/reset/key/1-bad/", PUBLIC),
+    "account_reset_password_from_key_done": Rule("/area-personale/password/reset/key/done/", PUBLIC),
+    "account_change_password": Rule("/area-personale/password/change/", expect(200, anonymous=LOGIN)),
+    "account_set_password": Rule("/area-personale/password/set/", expect(302)),
+    "account_email": Rule("/area-personale/email/", expect(200, anonymous=LOGIN)),
+    "account_reauthenticate": Rule("/area-personale/reauthenticate/", expect(200, anonymous=LOGIN)),
+    "citizens:profile": Rule("/area-personale/", expect(200, anonymous=LOGIN), draft=False),
+    "citizens:privacy": Rule("/area-personale/privacy/", PUBLIC),
+    "citizens:export": Rule("/area-personale/i-miei-dati.json", expect(200, anonymous=LOGIN), draft=False),
+    "citizens:delete": Rule("/area-personale/cancella-account/", expect(200, anonymous=LOGIN), draft=False),
+    # nobody follows a draft, not even its staff
+    "citizens:follow": Rule(
+        "/area-personale/follow/action/{action}/",
+        expect(404, anonymous=LOGIN),
+        method="POST",
+        data={"follow": "1"},
+    ),
+    "api_tokens:create": Rule("/area-personale/token/", expect(302), method="POST", draft=False),
+    "api_tokens:revoke": Rule("/area-personale/token/999/revoca/", expect(302), method="POST", draft=False),
+    "notifications:inbox": Rule("/area-personale/notifiche/", expect(200, anonymous=LOGIN), draft=False),
+    "notifications:open": Rule(
+        "/area-personale/notifiche/999999/", expect(404, anonymous=LOGIN), draft=False
+    ),
+    "notifications:mark_all_read": Rule(
+        "/area-personale/notifiche/lette/", expect(302), method="POST", draft=False
+    ),
+    "notifications:unsubscribe": Rule("/area-personale/notifiche/disiscrivi/forged/", HIDDEN, method="POST"),
+    # SPID/CIE are off until configured (LOGIN_METHODS): nothing there for anybody.
+    "spid:entity_configuration": Rule("/.well-known/openid-federation", HIDDEN, draft=False),
+    "spid:begin": Rule("/accedi/oidc/spid/?provider=https://idp.example/", HIDDEN, draft=False),
+    "spid:callback": Rule("/accedi/oidc/callback/?code=x&state=y", HIDDEN, draft=False),
+    "api:list_follows": Rule("/api/v1/follows", expect(200, anonymous=401), token=True, draft=False),
+    "api:follow": Rule(
+        "/api/v1/follows/action/{action}", expect(404, anonymous=401), method="PUT", token=True
+    ),
+    "api:unfollow": Rule(
+        "/api/v1/follows/action/{action}", expect(404, anonymous=401), method="DELETE", token=True
+    ),
+    # participation: public pages of published comuni; writes need a signed-in citizen (else the login
+    # page); moderation by moderators and administrators of the comune; answers by the responsible staff
+    "participation:proposals": Rule("/{slug}/proposte/", DRAFT),
+    "participation:proposal": Rule("/{slug}/proposte/{proposal}/", DRAFT),
+    "participation:proposal_new": Rule("/{slug}/proposte/nuova/", DRAFT),
+    "participation:contest": Rule("/{slug}/aggiornamenti/{update}/segnala/", DRAFT),
+    "participation:contest_document": Rule("/{slug}/segnalazioni/{contest}/documento/", DRAFT),
+    "participation:comment_edit": Rule(
+        "/{slug}/commenti/{comment}/modifica/", expect(403, anonymous=LOGIN, citizen=200), draft=False
+    ),
+    "participation:comment_report": Rule(
+        "/{slug}/commenti/{comment}/segnala/", expect(200, anonymous=LOGIN), draft=False
+    ),
+    "participation:comment_post": Rule(
+        "/{slug}/actions/{action}/commenti/",
+        expect(302),
+        method="POST",
+        data={"body": "Matrice"},
+        draft=False,
+    ),
+    "participation:support": Rule(
+        "/{slug}/actions/{action}/sostegno/", expect(302), method="POST", draft=False
+    ),
+    "participation:proposal_support": Rule(
+        "/{slug}/proposte/{proposal}/sostegno/", expect(302, citizen=400), method="POST", draft=False
+    ),
+    "participation:moderation": Rule(
+        "/backoffice/partecipazione/moderazione/",
+        expect(403, anonymous=LOGIN, moderator=200, admin=200, other_admin=200, superuser=200),
+    ),
+    **{
+        f"participation:comment_{verb}": Rule(
+            f"/backoffice/partecipazione/commenti/{{comment}}/{path}/",
+            expect(403, anonymous=LOGIN, moderator=302, admin=302, superuser=302),
+            method="POST",
+            data={"reason": "Matrice"},
+            draft=False,
+        )
+        for verb, path in [("hide", "nascondi"), ("restore", "ripristina"), ("dismiss", "archivia")]
+    },
+    "participation:contests": Rule(
+        "/backoffice/partecipazione/segnalazioni/", expect(200, anonymous=LOGIN, citizen=403)
+    ),
+    "participation:contest_answer": Rule(
+        "/backoffice/partecipazione/segnalazioni/{contest}/risposta/",
+        expect(403, anonymous=LOGIN, manager_b=302, admin=302, superuser=302),
+        method="POST",
+        data={"answer": "Matrice"},
+        draft=False,
+    ),
+    "participation:bo_proposals": Rule(
+        "/backoffice/partecipazione/proposte/",
+        expect(403, anonymous=LOGIN, editor=200, admin=200, other_admin=200, superuser=200),
+    ),
+    "participation:proposal_answer": Rule(
+        "/backoffice/partecipazione/proposte/{proposal}/risposta/",
+        expect(403, anonymous=LOGIN, editor=302, admin=302, superuser=302),
+        method="POST",
+        data={"status": "evaluating"},
+        draft=False,
+    ),
+    "api:list_action_comments": Rule("/api/v1/actions/{action}/comments", HIDDEN),
+    "api:get_action_supports": Rule("/api/v1/actions/{action}/supports", HIDDEN),
+    "api:list_proposals": Rule("/api/v1/proposals", PUBLIC),
+    "api:get_proposal": Rule("/api/v1/proposals/{proposal}", HIDDEN),
+    "api:list_contests": Rule("/api/v1/contests", PUBLIC),
 }
 # The Django admin: one rule for all its URLs, checked on every registered model below.
 ADMIN_NAMESPACE = "admin"
@@ -252,6 +379,23 @@ def ids(world, indicator):
             )
         ],
     )
+    world.users["moderator"] = make_user("moderatrice")
+    Membership.objects.create(
+        user=world.users["moderator"], municipality=world.municipality, role=Role.MODERATOR
+    )
+    citizen = world.users["citizen"]
+    comment = participation.post_comment(world.action_a, user=citizen, body="Commento")
+    participation.report_comment(comment, user=world.users["manager_b"], reason="Matrice")
+    proposal = participation.submit_proposal(
+        world.municipality, user=citizen, kind="new_action", title="Proposta", body="Testo"
+    )
+    contest = participation.contest_update(
+        update,
+        user=citizen,
+        claim="status",
+        reason="Contesto",
+        document=SimpleUploadedFile("c.pdf", b"%PDF-1.4\ncontesto\n"),
+    )
     image = io.BytesIO()
     Image.new("RGB", (8, 8), "navy").save(image, "PNG")
     world.municipality.logo.save("stemma.png", ContentFile(image.getvalue()))
@@ -263,6 +407,10 @@ def ids(world, indicator):
         "area": world.area_a.pk,
         "evidence": update.evidence.get().pk,
         "indicator": indicator.pk,
+        "update": update.pk,
+        "comment": comment.pk,
+        "proposal": proposal.pk,
+        "contest": contest.pk,
     }
 
 
@@ -281,6 +429,8 @@ def call(world, ids, rule: Rule, role: str) -> int:
     }
     if rule.method == "GET":
         return client.get(url, **headers).status_code
+    if rule.method in ("PUT", "DELETE"):
+        return getattr(client, rule.method.lower())(url, **headers).status_code
     if rule.json:
         return client.post(url, data, content_type="application/json", **headers).status_code
     return client.post(url, data, **headers).status_code

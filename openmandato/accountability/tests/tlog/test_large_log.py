@@ -8,7 +8,7 @@ import pytest
 from openmandato.accountability import ledger, tlog, verifier
 from openmandato.accountability.services import record_progress
 from openmandato.programs.models import Action
-from openmandato.programs.tests.factory import make_actions, make_mandate, make_municipality, make_section
+from openmandato.tests.factory import make_actions, make_mandate, make_municipality, make_section
 from openmandato.tests.fixtures import make_user
 
 from .bulk import bulk_history

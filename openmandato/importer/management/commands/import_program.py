@@ -1,6 +1,7 @@
 import json
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
@@ -31,8 +32,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--diff", action="store_true", help="show what a revised document would change, write nothing"
         )
+        parser.add_argument("--user", help="the person importing, named in the audit log (username)")
 
     def handle(self, *args, **options):
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
+                self._fail(_("nessun utente attivo «%(user)s».") % {"user": options["user"]})
+        options["user"] = user
         try:
             document = read_document(options["path"])
             tree = parse_blocks(document.blocks)
@@ -46,7 +54,9 @@ class Command(BaseCommand):
             if revision is not None or options["diff"]:
                 self._revise(revision, document, options)
                 return
-            outcome = import_program(tree, source_filename=document.filename, source_sha256=document.sha256)
+            outcome = import_program(
+                tree, source_filename=document.filename, source_sha256=document.sha256, user=user
+            )
         except ImportRejected as exc:
             self._fail(str(exc))
         except DatabaseError as exc:
@@ -117,8 +127,13 @@ class Command(BaseCommand):
                     "usa --update per applicare le differenze."
                 )
             )
-        titles = apply_revision(revision, source_filename=document.filename, source_sha256=document.sha256)
-        remember_titles(revision.mandate, titles, filename=document.filename, sha256=document.sha256)
+        user = options["user"]
+        titles = apply_revision(
+            revision, user=user, source_filename=document.filename, source_sha256=document.sha256
+        )
+        remember_titles(
+            revision.mandate, titles, user=user, filename=document.filename, sha256=document.sha256
+        )
         self.stdout.write(_("Revisione applicata."))
 
     def _fail(self, message: str):

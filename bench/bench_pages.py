@@ -1,0 +1,435 @@
+"""Page benchmark (`make bench`, `make bench QUICK=1`): every public page under the production stack.
+
+For each data set — the demo on SQLite, then (full run) synthetic national data sets of growing size on
+PostgreSQL — this script starts `openmandato serve` (gunicorn + whitenoise) on loopback, drives each page
+with wrk (a separate process, bounded in time and connections) and, in the same run, the same HTML saved
+as a static file and served by the same stack: the ratio page/static is what the application costs.
+It also counts each page's SQL queries and their time, rendered in-process with the page cache off.
+Results go to bench/results/<date>-<label>.json; `--table` prints the Markdown table and writes the SVG
+plot (bench/results/latency.svg) from every results file.
+
+    python bench/bench_pages.py --quick                      # demo on SQLite, ~1.5 min
+    python bench/bench_pages.py --pg postgres://…/om_bench   # + 2 / 80 / 800 comuni × 100 actions
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "pages.lua"
+PORT = int(os.environ.get("BENCH_PORT", "8252"))
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPU {cpu}, {platform.system()} {platform.release()}, Python {platform.python_version()}"  # noqa: E501
+
+
+# --- measuring one data set (runs in a child process with DATABASE_URL set) --------------------------
+
+
+def measure(
+    label: str,
+    database_url: str,
+    municipalities: int,
+    actions: int,
+    duration: float,
+    clients: int,
+    workers: int,
+    var_dir: Path,
+) -> dict:
+    os.environ.update(
+        DATABASE_URL=database_url,
+        OPENMANDATO_VAR_DIR=str(var_dir),
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "locmem://"),
+        DJANGO_SETTINGS_MODULE="openmandato.settings",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+
+    from openmandato.ops import synthetic
+    from openmandato.programs.models import Action, Municipality, Section
+
+    setup_test_environment()  # lets the test client through ALLOWED_HOSTS
+    call_command("migrate", interactive=False, verbosity=0)
+    if municipalities == 0:
+        call_command("load_demo", verbosity=0)
+    else:
+        have = Municipality.objects.count()
+        if have < municipalities:
+            started = time.monotonic()
+            synthetic.generate(
+                municipalities - have,
+                actions,
+                2,
+                seed=have + 1,
+                batch_size=50,
+                progress=synthetic.text_progress(),
+            )
+            print(
+                f"generated {municipalities - have} comuni in {time.monotonic() - started:.0f} s", flush=True
+            )
+    comuni = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    comune = Municipality.objects.get(pk=comuni[len(comuni) // 2])
+    mandate = comune.mandates.get(is_current=True)
+    action = Action.objects.filter(mandate=mandate).order_by("tree_order")[
+        len(Action.objects.filter(mandate=mandate)) // 2
+    ]
+    section = Section.objects.filter(mandate=mandate).order_by("tree_order").last()
+    rare = comune.name.split()[-1].lower()
+    s = comune.slug
+    pages = {
+        "/": "/",
+        "comune": f"/{s}/",
+        "action": f"/{s}/actions/{action.pk}/",
+        "section": f"/{s}/sections/{section.pk}/",
+        "actions list": f"/{s}/actions/",
+        "search common": "/search/?q=scuola",
+        "search rare": f"/search/?q={rare}",
+        "compare": "/compare/?q=pista+ciclabile",
+        "API list": f"/api/v1/actions?municipality={s}",
+        "export.csv": f"/{s}/export.csv",
+        "feed": f"/{s}/feed.atom",
+        "catalogue": "/catalog.jsonld",
+        "report": f"/{s}/report.pdf",
+    }
+    sql = {}
+    client = Client()
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        for name, url in pages.items():
+            runs = []
+            for _ in range(3):
+                connection.queries_log.clear()
+                connection.force_debug_cursor = True
+                response = client.get(url)
+                connection.force_debug_cursor = False
+                runs.append((len(connection.queries), sum(float(q["time"]) for q in connection.queries)))
+            sql[name] = {
+                "status": response.status_code,
+                "queries": runs[-1][0],
+                "sql_ms": round(statistics.median(r[1] for r in runs) * 1000, 2),
+            }
+    static_dir = Path(django.conf.settings.STATIC_ROOT) / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    served = {}
+    for index, (name, url) in enumerate(pages.items()):
+        body = client.get(url)
+        content = b"".join(body.streaming_content) if body.streaming else body.content
+        (static_dir / f"page{index}.html").write_bytes(content)
+        served[name] = f"/static/bench/page{index}.html"
+    connection.close()
+    env = {**os.environ, "DEBUG": "false", "DATABASE_CONN_MAX_AGE": "60"}
+    log = (var_dir / "serve.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter
+        [
+            sys.executable,
+            "-m",
+            "openmandato",
+            "serve",
+            "--no-collectstatic",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        _wait(base + "/healthz", server)
+        _warm(base + pages["report"], 120)  # the worker renders the PDF once; then it is served cached
+        load = {}
+        for name, url in pages.items():
+            for _ in range(2 * workers):  # every gunicorn worker imports and caches before it is timed
+                _warm(base + url, 30)
+            page = _wrk(base + url, duration, clients)
+            static = _wrk(base + served[name], duration, clients)
+            page["static_rps"] = static["rps"]
+            page["static_p95"] = static["p95"]
+            page["ratio"] = round(page["rps"] / static["rps"], 4) if static["rps"] else None
+            load[name] = page
+            print(
+                f"{label:>14} {name:<14} {page['rps']:>8.1f} req/s p50 {page['p50']:>7.1f} p95 "
+                f"{page['p95']:>7.1f} p99 {page['p99']:>7.1f} ms  static {static['rps']:>7.0f} req/s  "
+                f"{sql[name]['queries']:>3} queries {sql[name]['sql_ms']:>7.1f} ms SQL",
+                flush=True,
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    total_actions = Action.objects.count()
+    return {
+        "label": label,
+        "database": connection.vendor,
+        "municipalities": len(comuni),
+        "actions": total_actions,
+        "clients": clients,
+        "workers": workers,
+        "duration_s": duration,
+        "pages": {name: {**load[name], **sql[name], "url": url} for name, url in pages.items()},
+    }
+
+
+def _wait(url: str, server) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server stopped")
+        try:
+            urllib.request.urlopen(url, timeout=5).read()  # noqa: S310 - loopback
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not start")
+
+
+def _warm(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+                response.read()
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+
+
+def _wrk(url: str, duration: float, clients: int) -> dict:
+    output = subprocess.run(  # noqa: S603
+        [  # noqa: S607 - wrk from the system's PATH
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            f"-d{max(1, round(duration))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            url,
+        ],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    ).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["rps"] = round(figures["requests"] / figures["seconds"], 1) if figures["seconds"] else 0.0
+    return figures
+
+
+# --- the driver -----------------------------------------------------------------------------------------
+
+
+def run_child(args, label, database_url, municipalities, actions) -> dict:
+    var_dir = Path(tempfile.mkdtemp(prefix=f"om-bench-{label}-"))
+    out = var_dir / "result.json"
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        label,
+        database_url,
+        str(municipalities),
+        str(actions),
+        str(args.duration),
+        str(args.clients),
+        str(args.workers),
+        str(var_dir),
+        str(out),
+    ]
+    subprocess.run(command, check=True)  # noqa: S603
+    result = json.loads(out.read_text())
+    shutil.rmtree(var_dir, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        label, url, municipalities, actions, duration, clients, workers, var_dir, out = sys.argv[2:]
+        result = measure(
+            label,
+            url,
+            int(municipalities),
+            int(actions),
+            float(duration),
+            int(clients),
+            int(workers),
+            Path(var_dir),
+        )
+        Path(out).write_text(json.dumps(result))
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="the demo on SQLite only, short runs")
+    parser.add_argument(
+        "--pg", help="an empty PostgreSQL database for the national data sets (dropped rows: no)"
+    )
+    parser.add_argument("--sizes", default="2,80,800", help="comuni per PostgreSQL data set, growing")
+    parser.add_argument("--actions", type=int, default=100, help="actions per comune")
+    parser.add_argument("--duration", type=float, default=None, help="seconds of load per page")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--table", action="store_true", help="print the table and plot from results/*.json")
+    args = parser.parse_args()
+    if args.table:
+        print(table())
+        return
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench needs wrk (Debian: apt-get install wrk)")
+    args.duration = args.duration or (2.0 if args.quick else 5.0)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    machine_name = machine()
+
+    def keep(run: dict) -> None:  # written at once: a later size that fails or is stopped loses nothing
+        run.update(date=stamp, machine=machine_name)
+        path = RESULTS / f"{stamp}-{'quick-' if args.quick else ''}{run['label']}.json"
+        path.write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n")
+        print(f"wrote {path.relative_to(ROOT)}", flush=True)
+
+    demo_db = Path(tempfile.mkdtemp(prefix="om-bench-demo-")) / "demo.sqlite3"
+    keep(run_child(args, "sqlite-demo", f"sqlite:///{demo_db}", 0, 0))
+    shutil.rmtree(demo_db.parent, ignore_errors=True)
+    if args.pg and not args.quick:
+        for size in [int(n) for n in args.sizes.split(",")]:
+            keep(run_child(args, f"pg-{size}", args.pg, size, args.actions))
+    print(table())
+
+
+def load_results() -> list[dict]:
+    return [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
+
+
+def table() -> str:
+    runs = load_results()
+    latest: dict[str, dict] = {}
+    for run in runs:  # the newest result of each data set
+        latest[run["label"]] = run
+    ordered = sorted(latest.values(), key=lambda r: (r["database"] != "sqlite", r["municipalities"]))
+    lines = []
+    for run in ordered:
+        lines.append(
+            f"\n**{run['label']}** — {run['municipalities']} comuni, {run['actions']} azioni, "
+            f"{run['database']}, {run['workers']} gunicorn workers, {run['clients']} clients × "
+            f"{run['duration_s']} s per page; {run['date']}, {run['machine']}\n"
+        )
+        lines.append(
+            "| page | req/s | p50 ms | p95 ms | p99 ms | static req/s | % of static | queries | SQL ms |"
+        )
+        lines.append("|---|---|---|---|---|---|---|---|---|")
+        for name, page in run["pages"].items():
+            ratio = f"{page['ratio'] * 100:.1f} %" if page.get("ratio") is not None else "–"
+            lines.append(
+                f"| {name} | {page['rps']:.0f} | {page['p50']:.1f} | {page['p95']:.1f} | {page['p99']:.1f} "
+                f"| {page['static_rps']:.0f} | {ratio} | {page['queries']} | {page['sql_ms']:.1f} |"
+            )
+    write_plot([r for r in ordered if r["database"] == "postgresql"] or ordered)
+    return "\n".join(lines)
+
+
+def write_plot(runs: list[dict]) -> None:
+    """p95 latency against the number of comuni, one line per page: a small hand-written SVG."""
+    if not runs:
+        return
+    width, height, left, bottom, top, right = 760, 420, 60, 50, 20, 170
+    names = list(runs[0]["pages"])
+    xs = [max(1, r["municipalities"]) for r in runs]
+    peak = max(r["pages"][n]["p95"] for r in runs for n in names) or 1
+    import math
+
+    lx = [math.log10(x) for x in xs]
+    lo, hi = min(lx), max(lx) if max(lx) > min(lx) else min(lx) + 1
+
+    def px(x):
+        return left + (math.log10(x) - lo) / (hi - lo) * (width - left - right)
+
+    def py(y):
+        return height - bottom - y / peak * (height - bottom - top)
+
+    colours = [
+        "#06c",
+        "#c30",
+        "#090",
+        "#939",
+        "#c90",
+        "#099",
+        "#333",
+        "#f39",
+        "#663",
+        "#36c",
+        "#9c3",
+        "#c66",
+        "#669",
+    ]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+        f'font-size="11"><rect width="100%" height="100%" fill="white"/>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="black"/>',  # noqa: E501
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>',
+        f'<text x="{(width - right + left) / 2}" y="{height - 12}" text-anchor="middle">comuni (log scale)</text>',  # noqa: E501
+        f'<text x="14" y="{(height - bottom + top) / 2}" transform="rotate(-90 14 {(height - bottom + top) / 2})" '  # noqa: E501
+        'text-anchor="middle">p95 latency, ms</text>',
+    ]
+    for x in xs:
+        parts.append(f'<text x="{px(x):.1f}" y="{height - bottom + 15}" text-anchor="middle">{x}</text>')
+    for i in range(5):
+        value = peak * i / 4
+        parts.append(f'<text x="{left - 5}" y="{py(value) + 4:.1f}" text-anchor="end">{value:.0f}</text>')
+    for index, name in enumerate(names):
+        colour = colours[index % len(colours)]
+        points = " ".join(
+            f"{px(x):.1f},{py(r['pages'][name]['p95']):.1f}" for x, r in zip(xs, runs, strict=True)
+        )
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        for x, r in zip(xs, runs, strict=True):
+            parts.append(
+                f'<circle cx="{px(x):.1f}" cy="{py(r["pages"][name]["p95"]):.1f}" r="3" fill="{colour}"/>'
+            )
+        y = top + 14 * index + 8
+        parts.append(
+            f'<line x1="{width - right + 10}" y1="{y}" x2="{width - right + 30}" y2="{y}" '
+            f'stroke="{colour}" stroke-width="2"/><text x="{width - right + 35}" y="{y + 4}">{name}</text>'
+        )
+    parts.append("</svg>")
+    (RESULTS / "latency.svg").write_text("\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Search and compare accuracy on the relevance set (openmandato/search/eval): nDCG@10, recall@10 and
+MRR over the citizen queries, precision and recall of compare over the labelled pairs, on SQLite and on
+PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/om_bench; skipped when unreachable).
+
+Run with `make bench-search`. Each backend gets a throw-away test database holding the demo programs
+(Cremona, Valenza) and the invented ones of eval/programs.json, indexed as the background task does.
+Prints the table kept in BENCHMARKS.md; the floors are in openmandato/search/tests/test_accuracy.py."""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKENDS = {
+    "SQLite": "sqlite:///" + str(ROOT / "var" / "bench-search.sqlite3"),
+    "PostgreSQL": os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/om_bench"),
+}
+
+
+def measure() -> dict:
+    """In a child process whose DATABASE_URL names the backend: build the world, measure, print JSON."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmandato.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from openmandato.search.evaluation import evaluate_compare, evaluate_search, load_world
+
+        started = time.perf_counter()
+        load_world()
+        built = time.perf_counter() - started
+        started = time.perf_counter()
+        search = evaluate_search()
+        search_seconds = time.perf_counter() - started
+        compare = evaluate_compare()
+        curve = {t: evaluate_compare(t) for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)}
+        return {
+            "ndcg": search.ndcg,
+            "recall": search.recall,
+            "mrr": search.mrr,
+            "queries": search.queries,
+            "by_kind": search.by_kind,
+            "worst": search.worst,
+            "ms_per_query": 1000 * search_seconds / search.queries,
+            "precision": compare.precision,
+            "compare_recall": compare.recall,
+            "pairs": compare.pairs,
+            "threshold": compare.threshold,
+            "errors": compare.errors,
+            "curve": {str(t): [c.precision, c.recall] for t, c in curve.items()},
+            "build_seconds": built,
+        }
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--child"]:
+        print("RESULT " + json.dumps(measure()))
+        return
+    (ROOT / "var").mkdir(exist_ok=True)
+    results = {}
+    for name, url in BACKENDS.items():
+        env = dict(os.environ, DATABASE_URL=url)
+        if name == "PostgreSQL":
+            check = subprocess.run([sys.executable, "-m", "openmandato.dbcheck"], env=env, cwd=ROOT)
+            if check.returncode:
+                print(f"{name}: not reachable at {url}, skipped")
+                continue
+        done = subprocess.run(  # noqa: S603 (this interpreter and this file)
+            [sys.executable, __file__, "--child"], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+        if done.returncode or not lines:
+            print(done.stdout[-3000:], done.stderr[-3000:])
+            raise SystemExit(f"{name}: the measurement failed")
+        results[name] = json.loads(lines[-1][len("RESULT ") :])
+    print(
+        f"Search and compare accuracy — {time.strftime('%Y-%m-%d')}, "
+        f"{platform.machine()}, {os.cpu_count()} cores"
+    )
+    print()
+    print(
+        "| backend | queries | nDCG@10 | recall@10 | MRR | ms/query | pairs "
+        "| compare precision | compare recall |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['queries']} | {r['ndcg']:.3f} | {r['recall']:.3f} | {r['mrr']:.3f} | "
+            f"{r['ms_per_query']:.1f} | {r['pairs']} | {r['precision']:.3f} | {r['compare_recall']:.3f} |"
+        )
+    for name, r in results.items():
+        print()
+        print(
+            f"{name}: nDCG@10 by kind of query: " + ", ".join(f"{k} {v:.3f}" for k, v in r["by_kind"].items())
+        )
+        print(f"{name}: lowest nDCG@10: " + "; ".join(f"«{q}» {n:.2f}" for q, n in r["worst"]))
+        curve = ", ".join(f"{t}: P {p:.2f} R {rc:.2f}" for t, (p, rc) in r["curve"].items())
+        print(f"{name}: compare at other thresholds (chosen {r['threshold']}): {curve}")
+        for a, b, label, score in r["errors"]:
+            print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Signing in with a national identity: find the one account it belongs to, or create it."""
+
+import re
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openmandato.citizens.models import Identity, Profile
+from openmandato.core.models import Membership, Role
+from openmandato.core.permissions import can_administer, require
+from openmandato.programs.models import Municipality
+from openmandato.spid.federation import FederationError
+from openmandato.spid.models import FiscalCode, VerifiedResident
+from openmandato.spid.oidc import FISCAL_NUMBER
+
+FISCAL_CODE = re.compile(
+    r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPR-T][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$"
+)
+KEPT_CLAIMS = ("given_name", "family_name", "acr_level")
+
+
+def normalise_fiscal_code(raw) -> str:
+    if not isinstance(raw, str):
+        return ""
+    code = raw.strip().upper()
+    if code.startswith("TINIT-"):
+        code = code[6:]
+    return code if FISCAL_CODE.match(code) else ""
+
+
+def verified_email(method: str, claims: dict) -> str:
+    """SPID providers verify the e-mail attribute; CIE says so with email_verified."""
+    email = claims.get("email")
+    if not isinstance(email, str) or "@" not in email or len(email) > 254:
+        return ""
+    if method == "cie" and claims.get("email_verified") is not True:
+        return ""
+    return email.strip().lower()
+
+
+@transaction.atomic
+def sign_in_with_identity(method: str, provider: str, claims: dict):
+    """The user this identity belongs to: the same subject, else the same fiscal code, else the same
+    verified e-mail; otherwise a new account. An e-mail account already tied to another fiscal code
+    is never merged (FederationError)."""
+    subject = claims.get("sub")
+    code = normalise_fiscal_code(claims.get(FISCAL_NUMBER) or claims.get("fiscal_number"))
+    if not isinstance(subject, str) or not subject or not code:
+        raise FederationError(_("Il fornitore d'identità non ha comunicato il codice fiscale."), "claims")
+    now = timezone.now()
+    kept = {k: claims[k] for k in KEPT_CLAIMS if isinstance(claims.get(k), str)}
+    identity = Identity.objects.select_related("user").filter(provider=method, subject=subject).first()
+    user = identity.user if identity else None
+    if user is None:
+        known = FiscalCode.objects.select_related("user").filter(code=code).first()
+        user = known.user if known else None
+    email = verified_email(method, claims)
+    if user is None and email:
+        address = (
+            EmailAddress.objects.select_related("user").filter(email__iexact=email, verified=True).first()
+        )
+        if address:
+            other = FiscalCode.objects.filter(user=address.user).exclude(code=code).exists()
+            if other:
+                raise FederationError(
+                    _("Questa e-mail appartiene già a un account legato a un'altra identità."), "email clash"
+                )
+            user = address.user
+    if user is None:
+        user = get_user_model().objects.create_user(username=f"id-{secrets.token_hex(8)}", email=email or "")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        Profile.objects.get_or_create(user=user)
+        if email and not EmailAddress.objects.filter(email__iexact=email).exists():
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    else:
+        mine = FiscalCode.objects.filter(user=user).first()
+        if mine and mine.code != code:
+            raise FederationError(_("Questo account è legato a un'altra identità."), "code clash")
+    FiscalCode.objects.update_or_create(user=user, defaults={"code": code, "verified_at": now})
+    Identity.objects.update_or_create(
+        provider=method, subject=subject, defaults={"user": user, "verified_at": now, "claims": kept}
+    )
+    resident_from_address(user, claims)
+    return user
+
+
+@transaction.atomic
+def invite_staff_by_fiscal_code(municipality, *, fiscal_code: str, role: str, invited_by, areas=()):
+    """Give the person with this fiscal code a role in the municipality. They need no e-mail or password:
+    their first SPID/CIE sign-in with that fiscal code lands in this account (reunification by code)."""
+    require(can_administer(invited_by, municipality.pk))
+    code = normalise_fiscal_code(fiscal_code)
+    if not code:
+        raise ValidationError(_("Codice fiscale non valido."), code="fiscal_code")
+    if role not in Role.values:
+        raise ValidationError(_("Ruolo non valido."), code="role")
+    areas = list(areas)
+    if any(area.municipality_id != municipality.pk for area in areas):
+        raise ValidationError(_("Le aree devono essere di questo comune."), code="areas")
+    if role == Role.AREA_MANAGER and not areas:
+        raise ValidationError(_("Un responsabile di area ha bisogno di almeno un'area."), code="areas")
+    known = FiscalCode.objects.select_related("user").filter(code=code).first()
+    if known:
+        user = known.user
+    else:
+        user = get_user_model().objects.create_user(username=f"id-{secrets.token_hex(8)}")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        FiscalCode.objects.create(user=user, code=code, verified_at=None)
+    membership, _created = Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+    if areas:
+        membership.areas.add(*areas)
+    membership.log_action(
+        "invite", user=invited_by, after={"fiscal_code": code[:6] + "…", "role": role}
+    )  # the audit keeps only the part of the code that is not personal data on its own
+    return membership
+
+
+@transaction.atomic
+def mark_resident(user, municipality, *, by=None, source=VerifiedResident.Source.STAFF):
+    """Flag `user` as a verified resident of `municipality` (by staff of that municipality, or from the
+    identity's address)."""
+    if by is not None:
+        require(can_administer(by, municipality.pk))
+    resident, created = VerifiedResident.objects.get_or_create(
+        user=user, municipality=municipality, defaults={"source": source, "verified_by": by}
+    )
+    if created:
+        resident.log_action("create", user=by, after={"source": source})
+    return resident
+
+
+def resident_from_address(user, claims: dict) -> None:
+    """SPID/CIE may give the address: its locality names the comune of residence. Only an exact,
+    unambiguous match (one municipality of that name) sets the flag."""
+    address = claims.get("address")
+    if not isinstance(address, dict) or not isinstance(address.get("locality"), str):
+        return
+    matches = list(Municipality.objects.filter(name__iexact=address["locality"].strip())[:2])
+    if len(matches) == 1:
+        mark_resident(user, matches[0], source=VerifiedResident.Source.IDENTITY)
+
+
+def resident_ids(municipality, user_ids) -> set[int]:
+    """Which of these users are verified residents of the municipality: one query for a whole page."""
+    return set(
+        VerifiedResident.objects.filter(municipality=municipality, user_id__in=list(user_ids)).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def may_propose(request, municipality) -> bool:
+    """The comune's rule for proposals: the level of assurance, and verified residents only if it wants."""
+    from django.conf import settings
+
+    from openmandato.spid import conf
+
+    if not conf.allows(request, "proposal"):
+        return False
+    if settings.RESIDENTS_ONLY_PROPOSALS:
+        return bool(resident_ids(municipality, [request.user.pk]))
+    return True
+
+
+def forget_user(sender, user, **kwargs) -> None:
+    """A deleted account keeps no fiscal code and no residence flag."""
+    FiscalCode.objects.filter(user=user).delete()
+    VerifiedResident.objects.filter(user=user).delete()
+
+
+def personal_data(sender, user, **kwargs):
+    """What "download my data" shows of SPID/CIE: the fiscal code and the residence flags."""
+    code = FiscalCode.objects.filter(user=user).values_list("code", flat=True).first()
+    residences = VerifiedResident.objects.filter(user=user).order_by("pk")
+    return "spid", {
+        "fiscal_code": code,
+        "verified_resident_of": [r.municipality.slug for r in residences.select_related("municipality")],
+    }
