@@ -23,7 +23,7 @@ from openmandato.search.engine import (
     Unit,
     _db_rank,
     _title_terms,
-    matching,
+    matching_ids,
     synonym_groups,
 )
 from openmandato.search.vocabulary import searchable_actions
@@ -33,8 +33,8 @@ STORE_MIN = 0.1
 PER_ACTION = 20
 CANDIDATES = 200  # candidates scored in Python per action, the best by the database's rank
 QUERY_TERMS = 10  # the heaviest items of an action's vector rank its candidates
-POSTINGS = 3000  # index entries the rarest of them may select, at most (plus the rarest one)
-MATCH_LIMIT = 3000  # matches read from the full-text index and ranked, at most
+POSTINGS = 1000  # index entries the rarest of them may select, at most (plus the rarest one)
+MATCH_LIMIT = 1000  # matches read from the full-text index and ranked, at most
 
 
 @dataclass
@@ -185,8 +185,7 @@ def candidate_query(doc: Doc, chosen: list[str], ranking: list[str]):
     """The other comuni's searchable actions matching any chosen item, at most MATCH_LIMIT of them read
     from the full-text index, ranked by the database on the ranking items: the best CANDIDATES."""
     others = searchable_actions().exclude(mandate__municipality_id=doc.municipality_id)
-    bounded = matching(Action.objects.all(), Analysis([_unit(i) for i in chosen]))
-    bounded = bounded.order_by().values("pk")[:MATCH_LIMIT]
+    bounded = matching_ids(Analysis([_unit(i) for i in chosen]), MATCH_LIMIT)
     return (
         others.filter(pk__in=bounded)
         .annotate(db_rank=_db_rank(Analysis([_unit(i) for i in ranking])))
