@@ -32,7 +32,7 @@ from openmandato.programs.textsearch import document_terms, strip_accents, word_
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.txt"
 MAX_UNITS = 8
-MATCH_LIMIT = 1000  # matches ranked by the database, at most (bounded work for a very common word)
+MATCH_LIMIT = 500  # matches ranked by the database, at most (bounded work for a very common word)
 CANDIDATES = 300  # candidates scored in Python and the most results a search returns
 EXACT, CORRECTION, SYNONYM = 1.0, 0.9, 0.8
 PREFIX = 0.85  # a word as typed that begins a longer word of the action ("music" in "musicale")

@@ -33,8 +33,8 @@ STORE_MIN = 0.1
 PER_ACTION = 20
 CANDIDATES = 200  # candidates scored in Python per action, the best by the database's rank
 QUERY_TERMS = 10  # the heaviest items of an action's vector rank its candidates
-POSTINGS = 1000  # index entries the rarest of them may select, at most (plus the rarest one)
-MATCH_LIMIT = 1000  # matches read from the full-text index and ranked, at most
+POSTINGS = 500  # index entries the rarest of them may select, at most (plus the rarest one)
+MATCH_LIMIT = 500  # matches read from the full-text index and ranked, at most
 
 
 @dataclass
