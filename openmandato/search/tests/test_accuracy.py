@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db  # so that pytest-django sets up the test dat
 
 # measured (BENCHMARKS.md) minus a small margin, per backend
 FLOORS = {
-    # measured 2026-11-22: nDCG@10 0.926, recall@10 0.923, MRR 0.927, compare P 0.955 R 0.875 (both)
+    # measured 2026-11-22: nDCG@10 0.925, recall@10 0.919, MRR 0.927, compare P 0.955 R 0.875 (both)
     "sqlite": {"ndcg": 0.90, "recall": 0.90, "mrr": 0.90, "precision": 0.90, "compare_recall": 0.83},
     "postgresql": {"ndcg": 0.90, "recall": 0.90, "mrr": 0.90, "precision": 0.90, "compare_recall": 0.83},
 }
@@ -54,7 +54,10 @@ def test_compare_stays_above_the_measured_floors_on_the_tuning_pairs(figures):
     assert compare.recall >= floors["compare_recall"], compare.errors
 
 
-def test_the_held_out_pairs_are_measured_separately(figures):
+def test_the_held_out_pairs_are_measured_separately_and_stay_above_what_they_gave(figures):
+    # measured once, never tuned on (BENCHMARKS.md): P 0.812 R 0.963 on both backends; a floor a
+    # little below, so that a change making compare worse on pairs it was not tuned on fails here
     heldout = figures["heldout"]
     assert heldout.pairs >= 40
-    assert 0 < heldout.precision <= 1 and 0 < heldout.recall <= 1
+    assert heldout.precision >= 0.78, heldout.errors
+    assert heldout.recall >= 0.92, heldout.errors
