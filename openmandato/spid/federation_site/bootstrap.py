@@ -53,7 +53,7 @@ CITIZENS = [
         {
             "given_name": "Giulia",
             "family_name": "Bianchi",
-            "https://attributes.eid.gov.it/fiscal_number": "TINIT-BNCGLI85M41D969Q",
+            "https://attributes.eid.gov.it/fiscal_number": "TINIT-BNCGLI85M41D969D",
             "email": "giulia.bianchi@example.org",
         },
     ),

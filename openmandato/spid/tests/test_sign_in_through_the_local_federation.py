@@ -96,7 +96,7 @@ def test_an_unverified_email_is_never_reunited(client, spid_on, provider_login):
 def test_an_email_account_of_another_fiscal_code_is_not_taken_over(client, spid_on, provider_login):
     other = User.objects.create_user("other", "giulia.bianchi@example.org", "a-long-password-1")
     EmailAddress.objects.create(user=other, email="giulia.bianchi@example.org", verified=True)
-    FiscalCode.objects.create(user=other, code="VRDLGU70A01F205X", verified_at="2026-01-01T00:00Z")
+    FiscalCode.objects.create(user=other, code="VRDLGU70A01F205R", verified_at="2026-01-01T00:00Z")
 
     back = provider_login(begin(client)["Location"], "giulia", "giulia-password")
     response = client.get(path_of(back))
