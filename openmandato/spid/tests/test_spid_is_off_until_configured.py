@@ -75,3 +75,19 @@ def test_the_key_command_keeps_keys_unless_asked_to_rotate(configured, capsys):
 
 def test_an_unknown_method_is_not_found(client, configured):
     assert client.get("/accedi/oidc/eidas/", {"provider": OP}).status_code == 404
+
+
+def test_the_spid_button_uses_agids_vendored_icon_with_its_licence(client, configured):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(reverse("account_login")).content.decode()
+    icon = "spid/vendor/spid-smart-button/spid-ico-circle-bb.svg"
+    assert f'/static/{icon}"' in page and "/static/spid/spid-buttons.css" in page
+    assert 'class="italia-it-button spid-button"' in page and 'class="italia-it-button cie-button"' in page
+    found = finders.find(icon)
+    assert found and "<svg" in open(found).read()
+    licence = finders.find("spid/vendor/spid-smart-button/LICENSE.md")
+    assert licence and "EUPL" in open(licence).read()
+    assert client.get(f"/static/{icon}").status_code == 200
+    # the providers' list: every provider by name, then AgID's help links
+    assert page.index("&lt;b&gt;Ente&lt;/b&gt; di prova") < page.index("Non hai SPID?")
