@@ -49,7 +49,10 @@ def staff(request):
             messages.success(
                 request,
                 _("Ruolo assegnato: lo riceverà al primo accesso con SPID o CIE (%(role)s, %(name)s).")
-                % {"role": dict(code_form.fields["role"].choices)[data["role"]], "name": data["municipality"].name},
+                % {
+                    "role": dict(code_form.fields["role"].choices)[data["role"]],
+                    "name": data["municipality"].name,
+                },
             )
             return redirect("backoffice:staff")
     if request.method == "POST" and not by_code and form.is_valid():
@@ -79,9 +82,7 @@ def staff(request):
         .order_by("municipality__name", "user__username", "role")
     )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "backoffice/staff.html", {"form": form, "code_form": code_form, "page": page}
-    )
+    return render(request, "backoffice/staff.html", {"form": form, "code_form": code_form, "page": page})
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):

@@ -41,7 +41,8 @@ _ODD = dict(
 def check_character(code: str) -> str:
     """The 16th character of an Italian fiscal code, computed from the first 15 (omocodia included)."""
     total = sum(
-        _ODD[c] if i % 2 == 0 else (int(c) if c.isdigit() else ord(c) - ord("A")) for i, c in enumerate(code[:15])
+        _ODD[c] if i % 2 == 0 else (int(c) if c.isdigit() else ord(c) - ord("A"))
+        for i, c in enumerate(code[:15])
     )
     return chr(ord("A") + total % 26)
 

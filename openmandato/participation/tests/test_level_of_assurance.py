@@ -117,17 +117,24 @@ def test_a_password_session_sees_the_message_and_the_spid_link_instead_of_the_fo
     assert "Entra con SPID" in sign_in_page and "&next=" + action_url in sign_in_page
 
     for url, line in [
-        (urls(citizens, update)["proposal"], "Per fare una proposta serve l'accesso con SPID o CIE di livello 2."),
+        (
+            urls(citizens, update)["proposal"],
+            "Per fare una proposta serve l'accesso con SPID o CIE di livello 2.",
+        ),
         (urls(citizens, update)["contest"], "Per segnalare un'inesattezza serve l'accesso con SPID o CIE"),
     ]:
         response = client.get(url)
         assert response.status_code == 403 and line in text(response)
         assert "Entra con SPID/CIE" in text(response) and "<textarea" not in text(response)
-    detail = text(client.get(reverse("participation:proposal", args=[citizens.municipality.slug, proposal.pk])))
+    detail = text(
+        client.get(reverse("participation:proposal", args=[citizens.municipality.slug, proposal.pk]))
+    )
     assert "Per sostenere serve" in detail and "Sostieni la proposta" not in detail
 
 
-def test_posts_of_a_too_weak_session_are_refused_and_change_nothing(client, citizens, update, proposal, spid_enabled):
+def test_posts_of_a_too_weak_session_are_refused_and_change_nothing(
+    client, citizens, update, proposal, spid_enabled
+):
     require(spid_enabled, "L2", "comment", "support", "proposal", "contest")
     signed_in(client, citizens.users["citizen"], level="L1")  # SPID level 1 is not enough either
     responses = post_everything(client, citizens, update, proposal)
@@ -202,14 +209,19 @@ def resident(citizens, update):
     citizen = citizens.users["citizen"]
     FiscalCode.objects.create(user=citizen, code=CODE, verified_at="2026-01-01T00:00Z")
     Identity.objects.create(
-        user=citizen, provider="spid", subject="pairwise-x", claims={"given_name": "Mario", "family_name": "Zzyzx"},
+        user=citizen,
+        provider="spid",
+        subject="pairwise-x",
+        claims={"given_name": "Mario", "family_name": "Zzyzx"},
         verified_at="2026-01-01T00:00Z",
     )
     services.mark_resident(citizen, citizens.municipality, by=citizens.users["admin"])
     return citizen
 
 
-def test_contributions_of_verified_residents_carry_the_badge_and_nothing_else(client, citizens, update, resident):
+def test_contributions_of_verified_residents_carry_the_badge_and_nothing_else(
+    client, citizens, update, resident
+):
     from openmandato.participation.services import contest_update, post_comment
 
     other = citizens.users["citizen2"]

@@ -189,12 +189,18 @@ def bootstrap_intermediate(out: Path) -> None:
         is_active=True,
     )
     intermediate = FederationEntityConfiguration.objects.get(sub=TA)
-    op = FederationEntityConfiguration(sub=OP, entity_type="openid_provider", authority_hints=[TA], is_active=True)
+    op = FederationEntityConfiguration(
+        sub=OP, entity_type="openid_provider", authority_hints=[TA], is_active=True
+    )
     op.jwks_core = [{**create_jwk(), "use": "sig"}, {**create_jwk(), "use": "enc"}]
     op.metadata = op_metadata(public(op.jwks_core))
     op.save()
     FederationDescendant.objects.create(
-        name="Local OP below the intermediate", sub=OP, type="openid_provider", jwks=public(op.jwks_fed), is_active=True
+        name="Local OP below the intermediate",
+        sub=OP,
+        type="openid_provider",
+        jwks=public(op.jwks_fed),
+        is_active=True,
     )
     for username, password, attributes in CITIZENS:
         user = User.objects.create_user(username=username, password=password, email=attributes["email"])
@@ -236,7 +242,7 @@ def restore() -> None:
 
 
 def genuine_keys(entity_id: str) -> Path:
-    """Where impostor() keeps an entity's genuine keys for restore() (beside the database, never published)."""
+    """Where impostor() keeps an entity's genuine keys for restore(): beside the database, not published."""
     name = "".join(c if c.isalnum() else "_" for c in entity_id)
     return Path(settings.DATABASES["default"]["NAME"]).parent / f"genuine-{name}.json"
 

@@ -66,7 +66,14 @@ class Federation:
     def start(self) -> None:
         log = open(self.workdir / "federation.log", "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(  # noqa: S603
-            [str(self.python), "-m", "django", "runserver", f"127.0.0.1:{urlsplit(self.url).port}", "--noreload"],
+            [
+                str(self.python),
+                "-m",
+                "django",
+                "runserver",
+                f"127.0.0.1:{urlsplit(self.url).port}",
+                "--noreload",
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -129,9 +136,13 @@ def intermediate(federation, tmp_path_factory):
     """A second spid-cie-oidc process as an intermediate: a subordinate of the trust anchor (which states
     its keys) and the superior of its own OpenID Provider. Started only by the test that asks for it."""
     workdir = tmp_path_factory.mktemp("intermediate")
-    fed = Federation(federation.python, workdir, federation.rp_id, url=INTERMEDIATE_URL, anchor=FEDERATION_URL)
+    fed = Federation(
+        federation.python, workdir, federation.rp_id, url=INTERMEDIATE_URL, anchor=FEDERATION_URL
+    )
     fed.run("intermediate", str(workdir / "onboarding"))
-    federation.run("add-subordinate", INTERMEDIATE_URL, str(workdir / "onboarding" / "intermediate-jwks.json"))
+    federation.run(
+        "add-subordinate", INTERMEDIATE_URL, str(workdir / "onboarding" / "intermediate-jwks.json")
+    )
     fed.start()
     yield fed
     fed.stop()
@@ -170,7 +181,9 @@ def _form(page: str) -> tuple[str | None, dict]:
     return (unescape(action.group(1)) if action else None), fields
 
 
-def sign_in_at_provider(authorization_url: str, username: str, password: str, provider_url=FEDERATION_URL) -> str:
+def sign_in_at_provider(
+    authorization_url: str, username: str, password: str, provider_url=FEDERATION_URL
+) -> str:
     """A person at the provider: logs in and consents, following its redirects; returns the URL the
     provider sends them back to (OpenMandato's callback), without following it."""
     browser = requests.Session()

@@ -29,9 +29,11 @@ def refused_with(response, text: str) -> bool:
     return response["Location"] == reverse("account_login") and text in said
 
 
-def test_sign_in_through_an_intermediate_and_its_failures(client, spid_on, intermediate, provider_login, settings):
+def test_sign_in_through_an_intermediate_and_its_failures(
+    client, spid_on, intermediate, provider_login, settings
+):
     settings.SPID_PROVIDERS = [(OP_BELOW_INTERMEDIATE, "SPID attraverso un intermediario")]
-    settings.OIDCFED_REQUIRED_TRUST_MARKS = []  # the intermediate's provider holds none (marks: the other tests)
+    settings.OIDCFED_REQUIRED_TRUST_MARKS = []  # its provider holds none
     settings.OIDCFED_CLOCK_SKEW = 0
     try:
         # the chain really has three links: provider <- intermediate <- trust anchor
@@ -55,7 +57,7 @@ def test_sign_in_through_an_intermediate_and_its_failures(client, spid_on, inter
         assert refused_with(begin(client), "Un documento della federazione è scaduto")
         intermediate.run("restore")
 
-        intermediate.run("impostor", INTERMEDIATE_URL)  # the intermediate's keys are not those the anchor states
+        intermediate.run("impostor", INTERMEDIATE_URL)  # keys the anchor never stated
         assert refused_with(begin(client), "La firma di un documento della federazione non è valida")
         intermediate.run("restore")
         assert begin(client)["Location"].startswith(OP_BELOW_INTERMEDIATE)  # and back to a working chain

@@ -149,7 +149,9 @@ def test_a_callback_without_a_sign_in_in_progress_is_refused(client, spid_on):
     assert_refused(client.get(reverse("spid:callback"), {"code": "x", "state": "y"}), "non corrisponde")
 
 
-def test_staff_invited_by_fiscal_code_sign_in_with_spid_into_their_role(client, spid_on, provider_login, settings):
+def test_staff_invited_by_fiscal_code_sign_in_with_spid_into_their_role(
+    client, spid_on, provider_login, settings
+):
     """The administrator invites by fiscal code from the staff page; the back-office then requires SPID/CIE
     level 2: the administrator's password session is sent to sign in again, and the invitee's first SPID
     sign-in lands in the back-office with the role, in the account the invitation made."""
@@ -165,7 +167,12 @@ def test_staff_invited_by_fiscal_code_sign_in_with_spid_into_their_role(client, 
     office.force_login(admin)
     invited = office.post(
         "/backoffice/staff/",
-        {"invite": "fiscal_code", "cf-fiscal_code": "RSSMRA80A01H501U", "cf-municipality": comune.pk, "cf-role": "editor"},
+        {
+            "invite": "fiscal_code",
+            "cf-fiscal_code": "RSSMRA80A01H501U",
+            "cf-municipality": comune.pk,
+            "cf-role": "editor",
+        },
     )
     assert invited.status_code == 302
     invitee = FiscalCode.objects.get(code="RSSMRA80A01H501U").user

@@ -2,6 +2,7 @@
 Configured, the sign-in page shows AgID's buttons, and e-mail sign-in can be switched off."""
 
 import json
+from pathlib import Path
 
 import pytest
 from cryptojwt.jwk.jwk import key_from_jwk_dict
@@ -85,9 +86,9 @@ def test_the_spid_button_uses_agids_vendored_icon_with_its_licence(client, confi
     assert f'/static/{icon}"' in page and "/static/spid/spid-buttons.css" in page
     assert 'class="italia-it-button spid-button"' in page and 'class="italia-it-button cie-button"' in page
     found = finders.find(icon)
-    assert found and "<svg" in open(found).read()
+    assert found and "<svg" in Path(found).read_text()
     licence = finders.find("spid/vendor/spid-smart-button/LICENSE.md")
-    assert licence and "EUPL" in open(licence).read()
+    assert licence and "EUPL" in Path(licence).read_text()
     assert client.get(f"/static/{icon}").status_code == 200
     # the providers' list: every provider by name, then AgID's help links
     assert page.index("&lt;b&gt;Ente&lt;/b&gt; di prova") < page.index("Non hai SPID?")
