@@ -235,7 +235,9 @@ def restore() -> None:
         return  # an intermediate assigns no trust marks
     ta = FederationEntityConfiguration.objects.get(sub=TA)
     for descendant in FederationDescendant.objects.all():
-        profile = FederationEntityProfile.objects.get(profile_category=descendant.type)
+        profile = FederationEntityProfile.objects.filter(profile_category=descendant.type).first()
+        if profile is None:
+            continue  # an intermediate: no trust mark was assigned to it
         FederationEntityAssignedProfile.objects.get_or_create(
             descendant=descendant, profile=profile, issuer=ta
         )
