@@ -11,7 +11,7 @@ class SpidConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from openmandato.citizens.signals import personal_data_requested, user_deleted
-        from openmandato.spid import services
+        from openmandato.spid import checks, services  # noqa: F401 - checks registers itself
 
         user_deleted.connect(services.forget_user, dispatch_uid="spid-forget-user")
         personal_data_requested.connect(services.personal_data, dispatch_uid="spid-personal-data")

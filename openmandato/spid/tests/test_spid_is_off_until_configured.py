@@ -92,3 +92,14 @@ def test_the_spid_button_uses_agids_vendored_icon_with_its_licence(client, confi
     assert client.get(f"/static/{icon}").status_code == 200
     # the providers' list: every provider by name, then AgID's help links
     assert page.index("&lt;b&gt;Ente&lt;/b&gt; di prova") < page.index("Non hai SPID?")
+
+
+def test_check_warns_when_a_level_asks_for_spid_that_is_not_configured(settings, configured):
+    from openmandato.spid.checks import levels_need_spid_or_cie
+
+    assert levels_need_spid_or_cie(None) == []  # SPID on: nothing to say
+    configured.LOGIN_METHODS = ["email"]
+    assert levels_need_spid_or_cie(None) == []  # every level "email" (the default)
+    configured.LEVEL_OF_ASSURANCE = {**configured.LEVEL_OF_ASSURANCE, "proposal": "L2", "staff": "L2"}
+    (warning,) = levels_need_spid_or_cie(None)
+    assert warning.id == "spid.W001" and "LOA_PROPOSAL, LOA_STAFF" in warning.msg
