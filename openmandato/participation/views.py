@@ -187,10 +187,11 @@ def support(request, slug, pk):
     if not request.user.is_authenticated:
         return _login(request)
     back = action.get_absolute_url() + "#sostegno"
-    if refused := _refused(request, "support", action.mandate.municipality, action, back):
+    withdraw = bool(request.POST.get("withdraw"))  # taking one's support back needs no stronger sign-in
+    if not withdraw and (refused := _refused(request, "support", action.mandate.municipality, action, back)):
         return refused
     try:
-        if request.POST.get("withdraw"):
+        if withdraw:
             services.withdraw_support(action, user=request.user, ip=_ip(request))
         else:
             services.support_action(action, user=request.user, ip=_ip(request))

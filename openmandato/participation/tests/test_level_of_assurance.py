@@ -145,6 +145,22 @@ def test_posts_of_a_too_weak_session_are_refused_and_change_nothing(
     assert nothing_written(proposal)
 
 
+def test_a_support_given_before_the_level_was_raised_can_still_be_withdrawn(
+    client, citizens, update, spid_enabled
+):
+    from openmandato.participation.services import support_action
+
+    support_action(citizens.action_a, user=citizens.users["citizen"])
+    require(spid_enabled, "L2", "support")
+    signed_in(client, citizens.users["citizen"])
+    page = text(client.get(citizens.action_a.get_absolute_url()))
+    assert "Non mi sta più a cuore" in page and "Per sostenere serve" not in page
+    url = urls(citizens, update)["support"]
+    assert client.post(url, {"withdraw": "1"}).status_code == 302
+    assert not Support.objects.exists()
+    assert client.post(url).status_code == 403 and not Support.objects.exists()
+
+
 def test_a_spid_session_at_the_level_asked_takes_part(client, citizens, update, proposal, spid_enabled):
     require(spid_enabled, "L2", "comment", "support", "proposal", "contest")
     signed_in(client, citizens.users["citizen"], level="L2")
