@@ -103,3 +103,28 @@ def test_check_warns_when_a_level_asks_for_spid_that_is_not_configured(settings,
     configured.LEVEL_OF_ASSURANCE = {**configured.LEVEL_OF_ASSURANCE, "proposal": "L2", "staff": "L2"}
     (warning,) = levels_need_spid_or_cie(None)
     assert warning.id == "spid.W001" and "LOA_PROPOSAL, LOA_STAFF" in warning.msg
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("/valenza/actions/1/#commenti", True),
+        ("//evil.example/x", False),
+        ("https://evil.example/", False),
+        ("javascript:alert(1)", False),
+        ("/\\evil.example", False),
+        ("/" + "a" * 600, False),
+    ],
+)
+def test_the_spid_cie_page_passes_on_only_a_path_of_this_site(client, configured, raw, kept):
+    assert client.get(reverse("spid:sign_in"), {"next": raw}).status_code == 200
+    page = client.get(reverse("spid:sign_in"), {"next": raw}).content.decode()
+    buttons = page[page.index('<div class="spid-cie') :]
+    buttons = buttons[: buttons.index("</main>") if "</main>" in buttons else None]
+    assert "Entra con SPID" in buttons
+    assert ("&amp;next=" in buttons) is kept  # passed on to the begin view
+    assert "evil.example" not in buttons and "javascript" not in buttons
+
+
+def test_the_spid_cie_page_is_not_found_while_spid_is_off(client):
+    assert client.get(reverse("spid:sign_in"), {"next": "/"}).status_code == 404
