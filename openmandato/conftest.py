@@ -12,6 +12,19 @@ CREMONA = DEMO_DATA / "cremona-linee-di-mandato-2019.txt"
 VALENZA = DEMO_DATA / "valenza-programma-elettorale-2020-2025.txt"
 
 
+def pytest_collection_modifyitems(items):
+    """A test that only runs the command line on its own throw-away SQLite file (`run_cli`, no database
+    fixture) does not depend on the suite's database: mark it `single_run`."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if (
+            "run_cli" in names
+            and not names & {"db", "transactional_db"}
+            and not item.get_closest_marker("django_db")
+        ):
+            item.add_marker(pytest.mark.single_run)
+
+
 @pytest.fixture
 def cremona_path() -> Path:
     return CREMONA
