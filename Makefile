@@ -71,7 +71,7 @@ test-sqlite:
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
 	@if DATABASE_URL=$(PG_URL) $(BIN)/python -m openmandato.dbcheck; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not single_run" $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $(PG_URL): with CI=true this is a failure." >&2; exit 1; \
 	else \

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openmandato.security.tests.servers import OwnCluster, base_env, gunicorn, request, run_manage  # noqa: E402
+from openmandato.tests.servers import OwnCluster, base_env, gunicorn, request, run_manage  # noqa: E402
 
 READS = ["/", "/valenza/", "/valenza/actions/", "/api/v1/actions?municipality=valenza", "/cremona/"]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openmandato.security.tests.servers import base_env, gunicorn, request, run_manage  # noqa: E402
+from openmandato.tests.servers import base_env, gunicorn, request, run_manage  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

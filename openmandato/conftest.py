@@ -1,5 +1,6 @@
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,19 @@ import pytest
 DEMO_DATA = Path(__file__).resolve().parent / "demo" / "data"
 CREMONA = DEMO_DATA / "cremona-linee-di-mandato-2019.txt"
 VALENZA = DEMO_DATA / "valenza-programma-elettorale-2020-2025.txt"
+
+
+def pytest_collection_modifyitems(items):
+    """A test that only runs the command line on its own throw-away SQLite file (`run_cli`, no database
+    fixture) does not depend on the suite's database: mark it `single_run`."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if (
+            "run_cli" in names
+            and not names & {"db", "transactional_db"}
+            and not item.get_closest_marker("django_db")
+        ):
+            item.add_marker(pytest.mark.single_run)
 
 
 @pytest.fixture
@@ -100,13 +114,66 @@ def world(db):
     return build_world()
 
 
-@pytest.fixture
-def demo(db, tmp_path, settings):
-    """The demo instance (load_demo): Valenza and Cremona with updates, evidence and a signed log."""
+TEST_SETTINGS = {  # what the autouse fixtures above set, for data built once per session
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    "PAGE_CACHE_SECONDS": 0,
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+}
+
+
+def _load_demo() -> None:
+    from django.conf import settings
     from django.core.management import call_command
 
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    shutil.copy(Path(settings.VAR_DIR) / "demo_password", Path(settings.VAR_DIR) / "demo_password.built")
+
+
+def _import_programs() -> None:
+    from django.core.management import call_command
+
+    call_command("import_program", str(VALENZA), verbosity=0)
+    call_command("import_program", str(CREMONA), "--municipality", "Cremona", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """load_demo run once per session through the real code; `demo` writes its rows back per test."""
+    from django.test import override_settings
+
+    from openmandato.tests.snapshot import Snapshot
+
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    with django_db_blocker.unblock(), override_settings(VAR_DIR=var_dir, **TEST_SETTINGS):
+        snapshot = Snapshot(_load_demo).capture()
+    snapshot.password = (var_dir / "demo_password").read_text()
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def programs_snapshot(django_db_setup, django_db_blocker):
+    """Both sample programs imported once per session (no history); `programs` writes them back."""
+    from django.test import override_settings
+
+    from openmandato.tests.snapshot import Snapshot
+
+    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS):
+        return Snapshot(_import_programs).capture()
+
+
+@pytest.fixture
+def demo(db, tmp_path, settings, demo_snapshot):
+    """The demo instance (load_demo): Valenza and Cremona with updates, evidence and a signed log."""
     settings.VAR_DIR = tmp_path
-    call_command("load_demo", verbosity=0, stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    (tmp_path / "demo_password").write_text(demo_snapshot.password)
+    demo_snapshot.restore()
+
+
+@pytest.fixture
+def programs(db, programs_snapshot):
+    """Valenza's and Cremona's programs imported from the sample documents (no history)."""
+    programs_snapshot.restore()
 
 
 @pytest.fixture

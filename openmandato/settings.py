@@ -299,6 +299,7 @@ LEVEL_OF_ASSURANCE = {
     "comment": env_choice("LOA_COMMENT", "email", ["email", "L1", "L2", "L3"]),
     "proposal": env_choice("LOA_PROPOSAL", "email", ["email", "L1", "L2", "L3"]),
     "contest": env_choice("LOA_CONTEST", "email", ["email", "L1", "L2", "L3"]),
+    "support": env_choice("LOA_SUPPORT", "email", ["email", "L1", "L2", "L3"]),
     "staff": env_choice("LOA_STAFF", "email", ["email", "L1", "L2", "L3"]),
 }
 RESIDENTS_ONLY_PROPOSALS = env_bool("RESIDENTS_ONLY_PROPOSALS", False)

@@ -17,6 +17,12 @@ for family in Titillium_Web Lora Roboto_Mono; do
 done
 cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/"
 cp node_modules/htmx.org/LICENSE "$out/htmx/LICENSE"
+# AgID's SPID icon for the "Entra con SPID" button (italia/spid-smart-button, EUPL-1.2; the CIE button's
+# artwork is not published on npm, see docs/spid-cie.md)
+spid=openmandato/spid/static/spid/vendor/spid-smart-button
+rm -rf "$spid" && mkdir -p "$spid"
+cp node_modules/spid-smart-button/dist/img/spid-ico-circle-bb.svg "$spid/"
+cp node_modules/spid-smart-button/LICENSE.md "$spid/LICENSE.md"
 mkdir -p openmandato/portal/tests/vendor
 cp node_modules/axe-core/axe.min.js openmandato/portal/tests/vendor/
 cp node_modules/axe-core/LICENSE openmandato/portal/tests/vendor/axe-LICENSE

@@ -26,6 +26,7 @@ from openmandato.accountability.models import (
 )
 from openmandato.accountability.signals import measurement_recorded, progress_recorded
 from openmandato.accountability.uploads import check_upload
+from openmandato.core.batching import write_batch
 from openmandato.core.permissions import can_update_action, require
 from openmandato.programs.models import Action, Mandate
 from openmandato.programs.status import Status, check_status_progress
@@ -78,7 +79,7 @@ def record_progress(
     ]
     stored: list[Evidence] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), write_batch():
             mandate = Mandate.objects.select_for_update().get(pk=action.mandate_id)
             action = Action.objects.select_for_update().get(pk=action.pk)
             before = current_update(action)

@@ -5,6 +5,7 @@ from openmandato.accountability.models import Direction
 from openmandato.core.forms import DateInput, StyledForm
 from openmandato.core.models import Role
 from openmandato.programs.models import Area, Municipality
+from openmandato.spid.services import validate_fiscal_code
 
 
 class AreaChoiceField(forms.ModelMultipleChoiceField):
@@ -43,6 +44,27 @@ class InvitationForm(StyledForm):
         if data.get("role") == Role.AREA_MANAGER and not areas:
             self.add_error("areas", _("Un responsabile di area ha bisogno di almeno un'area."))
         return data
+
+
+class FiscalCodeInvitationForm(InvitationForm):
+    """Staff who will sign in with SPID or CIE: invited by fiscal code, no e-mail and no password."""
+
+    email = None
+    fiscal_code = forms.CharField(
+        label=_("Codice fiscale della persona da invitare"),
+        max_length=40,
+        help_text=_("Entrerà con SPID o CIE: il ruolo le viene dato al primo accesso."),
+    )
+    field_order = ["fiscal_code", "municipality", "role", "areas"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="cf", **kwargs)
+        self.fields["fiscal_code"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        )
+
+    def clean_fiscal_code(self):
+        return validate_fiscal_code(self.cleaned_data["fiscal_code"])
 
 
 class AreaForm(StyledForm):

@@ -1,4 +1,5 @@
-"""Back-office staff management: who has which role, and inviting a colleague by e-mail."""
+"""Back-office staff management: who has which role, and inviting a colleague by e-mail or, when SPID/CIE
+are on, by fiscal code."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,9 +11,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from openmandato.accountability.staff import invite_staff
-from openmandato.accountability.staff_forms import InvitationForm
+from openmandato.accountability.staff_forms import FiscalCodeInvitationForm, InvitationForm
 from openmandato.core.models import Membership
 from openmandato.core.permissions import administered_municipalities
+from openmandato.spid import conf as spid_conf
+from openmandato.spid.services import invite_staff_by_fiscal_code
 
 
 @login_required
@@ -20,8 +23,39 @@ def staff(request):
     municipalities = administered_municipalities(request.user)
     if not municipalities.exists():
         raise PermissionDenied
-    form = InvitationForm(request.POST or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
+    national = any(spid_conf.enabled(method) for method in spid_conf.METHODS)
+    by_code = national and request.method == "POST" and request.POST.get("invite") == "fiscal_code"
+    form = InvitationForm(
+        request.POST if request.method == "POST" and not by_code else None, municipalities=municipalities
+    )
+    code_form = (
+        FiscalCodeInvitationForm(request.POST if by_code else None, municipalities=municipalities)
+        if national
+        else None
+    )
+    if by_code and code_form.is_valid():
+        data = code_form.cleaned_data
+        try:
+            invite_staff_by_fiscal_code(
+                data["municipality"],
+                fiscal_code=data["fiscal_code"],
+                role=data["role"],
+                areas=list(data["areas"]),
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            code_form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Ruolo assegnato: lo riceverà al primo accesso con SPID o CIE (%(role)s, %(name)s).")
+                % {
+                    "role": dict(code_form.fields["role"].choices)[data["role"]],
+                    "name": data["municipality"].name,
+                },
+            )
+            return redirect("backoffice:staff")
+    if request.method == "POST" and not by_code and form.is_valid():
         data = form.cleaned_data
         try:
             invite_staff(
@@ -43,12 +77,12 @@ def staff(request):
             return redirect("backoffice:staff")
     members = (
         Membership.objects.filter(municipality__in=municipalities)
-        .select_related("user", "municipality")
+        .select_related("user", "user__fiscal_code", "municipality")
         .prefetch_related("areas")
         .order_by("municipality__name", "user__username", "role")
     )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
-    return render(request, "backoffice/staff.html", {"form": form, "page": page})
+    return render(request, "backoffice/staff.html", {"form": form, "code_form": code_form, "page": page})
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):

@@ -9,13 +9,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openmandato.api.models import ApiToken
+from openmandato.core.permissions import staff_municipalities
+from openmandato.spid import conf as spid_conf
 
 MAX_ACTIVE = 5
+
+
+def staff_token_allowed(request) -> bool:
+    """When the back-office requires SPID/CIE (LOA_STAFF), a token, which writes as the back-office does,
+    is created only from a session at that level by anyone holding a role in a comune."""
+    if spid_conf.level_required("staff") == "email" or spid_conf.allows(request, "staff"):
+        return True
+    return not staff_municipalities(request.user).exists()
 
 
 @login_required
 @require_POST
 def create_token(request):
+    if not staff_token_allowed(request):
+        messages.error(
+            request, _("Chi lavora per un comune crea un token solo dopo l'accesso con SPID o CIE.")
+        )
+        return redirect("citizens:profile")
     if ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).count() >= MAX_ACTIVE:
         messages.error(request, _("Hai già cinque token attivi: revocane uno."))
         return redirect("citizens:profile")

@@ -24,6 +24,7 @@ from openmandato.accountability.services import (
     derived_progress,
     record_progress,
 )
+from openmandato.core.batching import write_batch
 from openmandato.core.models import Membership, Role
 from openmandato.importer.parsing import parse_blocks
 from openmandato.importer.reading import read_document
@@ -126,7 +127,7 @@ DEMO_PROGRAMS = [
 def load_demo_programs() -> list[ImportOutcome]:
     outcomes = []
     for program in DEMO_PROGRAMS:
-        with transaction.atomic():
+        with transaction.atomic(), write_batch():
             Municipality.objects.update_or_create(
                 slug=program.name.lower(),
                 defaults={

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openmandato.core.audit import record_audit
+from openmandato.core.batching import write_batch
 from openmandato.importer.areas import areas_named
 from openmandato.importer.tree import ActionNode, ProgramTree, SectionNode
 from openmandato.programs import rollup
@@ -215,7 +216,7 @@ def apply_revision(
         "changed": len(revision.changed),
         "removed": len(revision.removed),
     }
-    with transaction.atomic(), rollup.deferred():
+    with transaction.atomic(), write_batch(), rollup.deferred():
         Mandate.objects.select_for_update().get(pk=mandate.pk)
         sections = _ensure_sections(mandate, revision.tree.sections)
         areas: dict[str, Area] = {}

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from openmandato.core.batching import write_batch
 from openmandato.core.permissions import can_administer, can_edit_program, require
 from openmandato.importer.areas import areas_named
 from openmandato.importer.editing import (
@@ -70,7 +71,7 @@ def import_program(
     name = (municipality_name or tree.municipality or "").strip()
     if municipality is None and not name:
         raise ImportRejected(_("Il documento non nomina il comune: indicalo con --municipality."))
-    with transaction.atomic():
+    with transaction.atomic(), write_batch():
         municipality = municipality or find_or_create_municipality(name)
         if source_sha256:
             existing = Mandate.objects.filter(municipality=municipality, source_sha256=source_sha256).first()

@@ -41,6 +41,7 @@ from openmandato.participation.permissions import (
     can_moderate,
 )
 from openmandato.programs.models import Action, Municipality
+from openmandato.spid.services import resident_ids
 
 MAX_COMMENT = 4000
 MAX_PROPOSAL = 8000
@@ -497,8 +498,10 @@ def action_participation(action: Action, user, updates: list[ProgressUpdate]) ->
         update.contest_list = by_update.get(update.pk, [])
     growth = support_growth(action)
     signed_in = bool(user and user.is_authenticated)
+    authors = {c.author_id for c in comments} | {c.author_id for c in contests}
     return {
         "threads": threads,
+        "residents": resident_ids(action.mandate.municipality_id, authors - {None}),
         "comment_count": sum(1 for c in comments if c.hidden_at is None),
         "support_count": growth[-1]["total"] if growth else 0,
         "support_growth": growth,

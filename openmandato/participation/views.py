@@ -28,6 +28,8 @@ from openmandato.participation.forms import (
 from openmandato.participation.limits import TooMany
 from openmandato.participation.models import Comment, Contest, Proposal, ProposalStatus, ProposalSupport
 from openmandato.programs.models import Action
+from openmandato.spid.services import refusal as assurance_refusal
+from openmandato.spid.services import resident_ids
 
 PAGE_SIZE = 20
 
@@ -77,11 +79,24 @@ def _login(request):
     return redirect_to_login(request.get_full_path())
 
 
+def _refused(request, what: str, municipality, where, back: str):
+    """The 403 page when this session's sign-in is too weak for `what` (LEVEL_OF_ASSURANCE) or the comune
+    takes proposals from verified residents only; None when allowed. Nothing is written."""
+    refusal = assurance_refusal(request, what, municipality)
+    if refusal is None:
+        return None
+    context = _context(where, message=refusal.message, refusal=refusal, back=back)
+    return render(request, "participation/error.html", context, status=403)
+
+
 @require_POST
 def comment_post(request, slug, pk):
     action = _action(request, slug, pk)
     if not request.user.is_authenticated:
         return _login(request)
+    back = action.get_absolute_url() + "#commenti"
+    if refused := _refused(request, "comment", action.mandate.municipality, action, back):
+        return refused
     form = CommentForm(request.POST)
     status = 400
     if form.is_valid() and not form.is_spam():
@@ -118,6 +133,9 @@ def comment_edit(request, slug, pk):
         return render(
             request, "participation/comment_locked.html", _context(action, comment=comment), status=403
         )
+    back = action.get_absolute_url() + f"#comment-{comment.pk}"
+    if refused := _refused(request, "comment", action.mandate.municipality, action, back):
+        return refused
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,8 +186,12 @@ def support(request, slug, pk):
     action = _action(request, slug, pk)
     if not request.user.is_authenticated:
         return _login(request)
+    back = action.get_absolute_url() + "#sostegno"
+    withdraw = bool(request.POST.get("withdraw"))  # taking one's support back needs no stronger sign-in
+    if not withdraw and (refused := _refused(request, "support", action.mandate.municipality, action, back)):
+        return refused
     try:
-        if request.POST.get("withdraw"):
+        if withdraw:
             services.withdraw_support(action, user=request.user, ip=_ip(request))
         else:
             services.support_action(action, user=request.user, ip=_ip(request))
@@ -193,6 +215,9 @@ def contest(request, slug, pk):
     action.mandate = mandate
     if not request.user.is_authenticated:
         return _login(request)
+    back = action.get_absolute_url() + f"#update-{update.pk}"
+    if refused := _refused(request, "contest", municipality, action, back):
+        return refused
     form = ContestForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -250,7 +275,14 @@ def proposal_list(request, slug):
         if data["sort"] == "supports":
             proposals = proposals.order_by("-support_count", "-created_at", "-pk")
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = _context(municipality, mandate=mandate, page=page, filters=filters, statuses=ProposalStatus)
+    context = _context(
+        municipality,
+        mandate=mandate,
+        page=page,
+        filters=filters,
+        statuses=ProposalStatus,
+        residents=resident_ids(municipality, [p.author_id for p in page]),
+    )
     return render(request, "participation/proposal_list.html", context)
 
 
@@ -263,7 +295,13 @@ def proposal_detail(request, slug, pk):
         request.user.is_authenticated
         and ProposalSupport.objects.filter(proposal=proposal, user=request.user).exists()
     )
-    context = _context(municipality, mandate=mandate, proposal=proposal, supported=supported)
+    context = _context(
+        municipality,
+        mandate=mandate,
+        proposal=proposal,
+        supported=supported,
+        residents=resident_ids(municipality, [proposal.author_id]),
+    )
     return render(request, "participation/proposal_detail.html", context)
 
 
@@ -271,6 +309,9 @@ def proposal_new(request, slug):
     municipality, mandate = municipality_and_mandate(request, slug)
     if not request.user.is_authenticated:
         return _login(request)
+    back = reverse("participation:proposals", args=[municipality.slug])
+    if refused := _refused(request, "proposal", municipality, municipality, back):
+        return refused
     initial = (
         {"kind": "improvement", "action": request.GET.get("action")}
         if request.GET.get("action", "").isdigit()
@@ -326,6 +367,9 @@ def proposal_support(request, slug, pk):
     proposal = get_object_or_404(Proposal, pk=pk, municipality=municipality)
     if not request.user.is_authenticated:
         return _login(request)
+    back = reverse("participation:proposal", args=[municipality.slug, proposal.pk]) + "#sostegno"
+    if refused := _refused(request, "support", municipality, municipality, back):
+        return refused
     try:
         services.support_proposal(proposal, user=request.user, ip=_ip(request))
     except ValidationError as error:

@@ -20,6 +20,7 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import condition
 
 from openmandato.portal.models import GLOBAL, ChangeMarker, municipality_key
+from openmandato.spid.conf import session_level
 
 PAGE_CACHE_PREFIX = "page:"
 
@@ -117,4 +118,5 @@ def _user_part(request) -> str:
     from openmandato.citizens.models import Profile
 
     changed = Profile.objects.filter(user=request.user).values_list("changed_at", flat=True).first()
-    return f"{request.user.pk}:{changed.isoformat() if changed else '-'}"
+    # the level of the sign-in (SPID/CIE) decides which participation forms the page offers
+    return f"{request.user.pk}:{changed.isoformat() if changed else '-'}:{session_level(request)}"

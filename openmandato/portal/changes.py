@@ -2,7 +2,9 @@
 
 Every save or delete of a row of the programme or accountability apps (and their many-to-many links)
 bumps the marker of the comune it belongs to and the global marker, and refreshes the comune's summary
-row, in the same transaction. Rows written by bulk loads (COPY, bulk_create) bypass the signals: the
+row, in the same transaction — once per key at the end of a `core.batching.write_batch()` (a service
+call, an import) instead of once per row. Rows written by bulk loads (COPY, bulk_create) bypass the
+signals: the
 loader calls `rebuild_all()` at the end.
 """
 
@@ -13,6 +15,7 @@ from django.db.models import Count, F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
+from openmandato.core.batching import later
 from openmandato.portal.models import GLOBAL, ChangeMarker, MunicipalitySummary, municipality_key
 
 # How to find the comune of a row, by the model's label.
@@ -74,9 +77,10 @@ def note_change(municipality_id: int | None, *, slugs: tuple[str, ...] = ()) -> 
         slug = Municipality.objects.filter(pk=municipality_id).values_list("slug", flat=True).first()
         if slug:
             slugs.add(slug)
-    bump([GLOBAL, *sorted(municipality_key(slug) for slug in slugs)])
+    keys = [GLOBAL, *sorted(municipality_key(slug) for slug in slugs)]
+    later(("bump", *keys), lambda: bump(keys))
     if municipality_id is not None and not rollup.is_deferred():
-        refresh_summary(municipality_id)
+        later(("summary", municipality_id), lambda: refresh_summary(municipality_id))
 
 
 def bump(keys: list[str]) -> None:

@@ -4,6 +4,7 @@ from django.conf import settings
 
 METHODS = ("spid", "cie")
 LEVELS = {"email": 0, "L1": 1, "L2": 2, "L3": 3}
+SESSION_LEVEL = "om_loa"  # the level of the session's sign-in, set by the SPID/CIE callback
 
 
 def enabled(method: str) -> bool:
@@ -28,7 +29,7 @@ def request_level(method: str) -> str:
 def session_level(request) -> str:
     if not request.user.is_authenticated:
         return ""
-    return request.session.get("om_loa", "email")
+    return request.session.get(SESSION_LEVEL, "email")
 
 
 def allows(request, action: str) -> bool:

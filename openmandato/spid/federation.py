@@ -114,7 +114,7 @@ def fetch_entity_configuration(entity_id: str, now: float) -> tuple[str, dict]:
             _("Il fornitore d'identità ha risposto con un documento non valido."), "iss/sub"
         )
     verify(token, payload.get("jwks") or {})  # self-signed; trust comes from the superior's statement
-    check_times(payload, now)
+    check_times(payload, max(now, time.time()))  # as it arrives: resolving a chain takes a few requests
     return token, payload
 
 
@@ -185,7 +185,7 @@ def subordinate_statement(superior_id: str, superior: dict, superior_jwks: dict,
     statement = verify(response.text.strip(), superior_jwks)
     if statement.get("iss") != superior_id or statement.get("sub") != subject:
         raise FederationError(_("Un documento della federazione non è valido."), "statement iss/sub")
-    check_times(statement, now)
+    check_times(statement, max(now, time.time()))
     return statement
 
 

@@ -2,8 +2,10 @@
 
 import re
 import secrets
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +16,7 @@ from openmandato.citizens.models import Identity, Profile
 from openmandato.core.models import Membership, Role
 from openmandato.core.permissions import can_administer, require
 from openmandato.programs.models import Municipality
+from openmandato.spid import conf
 from openmandato.spid.federation import FederationError
 from openmandato.spid.models import FiscalCode, VerifiedResident
 from openmandato.spid.oidc import FISCAL_NUMBER
@@ -24,13 +27,52 @@ FISCAL_CODE = re.compile(
 KEPT_CLAIMS = ("given_name", "family_name", "acr_level")
 
 
-def normalise_fiscal_code(raw) -> str:
+# the check character (DM 23/12/1976): values of the characters in odd and even positions, mod 26
+_ODD = dict(
+    zip(
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12]
+        + [14, 16, 10, 22, 25, 24, 23],
+        strict=True,
+    )
+)
+
+
+def check_character(code: str) -> str:
+    """The 16th character of an Italian fiscal code, computed from the first 15 (omocodia included)."""
+    total = sum(
+        _ODD[c] if i % 2 == 0 else (int(c) if c.isdigit() else ord(c) - ord("A"))
+        for i, c in enumerate(code[:15])
+    )
+    return chr(ord("A") + total % 26)
+
+
+def _cleaned(raw) -> str:
     if not isinstance(raw, str):
         return ""
     code = raw.strip().upper()
-    if code.startswith("TINIT-"):
-        code = code[6:]
-    return code if FISCAL_CODE.match(code) else ""
+    return code[6:] if code.startswith("TINIT-") else code
+
+
+def normalise_fiscal_code(raw) -> str:
+    """The fiscal code in capitals without the TINIT- prefix, or "" when it is not a valid one."""
+    code = _cleaned(raw)
+    return code if FISCAL_CODE.match(code) and check_character(code) == code[15] else ""
+
+
+def validate_fiscal_code(raw) -> str:
+    """normalise_fiscal_code(), with a one-line reason (ValidationError) when the code is not valid."""
+    code = _cleaned(raw)
+    if len(code) != 16 or not FISCAL_CODE.match(code):
+        raise ValidationError(
+            _("Codice fiscale non valido: servono 16 caratteri, come RSSMRA80A01H501U."), code="fiscal_code"
+        )
+    if check_character(code) != code[15]:
+        raise ValidationError(
+            _("Codice fiscale non valido: l'ultimo carattere (di controllo) non corrisponde."),
+            code="fiscal_code",
+        )
+    return code
 
 
 def verified_email(method: str, claims: dict) -> str:
@@ -95,9 +137,7 @@ def invite_staff_by_fiscal_code(municipality, *, fiscal_code: str, role: str, in
     """Give the person with this fiscal code a role in the municipality. They need no e-mail or password:
     their first SPID/CIE sign-in with that fiscal code lands in this account (reunification by code)."""
     require(can_administer(invited_by, municipality.pk))
-    code = normalise_fiscal_code(fiscal_code)
-    if not code:
-        raise ValidationError(_("Codice fiscale non valido."), code="fiscal_code")
+    code = validate_fiscal_code(fiscal_code)
     if role not in Role.values:
         raise ValidationError(_("Ruolo non valido."), code="role")
     areas = list(areas)
@@ -117,7 +157,14 @@ def invite_staff_by_fiscal_code(municipality, *, fiscal_code: str, role: str, in
     if areas:
         membership.areas.add(*areas)
     membership.log_action(
-        "invite", user=invited_by, after={"fiscal_code": code[:6] + "…", "role": role}
+        "invite",
+        user=invited_by,
+        after={
+            "fiscal_code": code[:6] + "…",
+            "role": role,
+            "areas": sorted(area.name for area in areas),
+            "by": "fiscal_code",
+        },
     )  # the audit keeps only the part of the code that is not personal data on its own
     return membership
 
@@ -156,17 +203,57 @@ def resident_ids(municipality, user_ids) -> set[int]:
     )
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why this session may not do a participation action: one line, and whether signing in with SPID/CIE
+    (at the level the action needs) would help."""
+
+    message: str
+    sign_in: bool
+
+
+def _level_message(action: str, level: str) -> str:
+    number = level[1:]
+    messages = {
+        "comment": _("Per commentare serve l'accesso con SPID o CIE di livello %(level)s."),
+        "support": _("Per sostenere serve l'accesso con SPID o CIE di livello %(level)s."),
+        "proposal": _("Per fare una proposta serve l'accesso con SPID o CIE di livello %(level)s."),
+        "contest": _("Per segnalare un'inesattezza serve l'accesso con SPID o CIE di livello %(level)s."),
+    }
+    return messages[action] % {"level": number}
+
+
+def refusal(request, action: str, municipality=None) -> Refusal | None:
+    """None when this signed-in session may do `action` ("comment", "support", "proposal", "contest") in
+    the municipality: its sign-in is at the level LEVEL_OF_ASSURANCE asks for, and, for proposals where
+    RESIDENTS_ONLY_PROPOSALS is on, the user is a verified resident of that comune."""
+    if not request.user.is_authenticated:
+        return Refusal(_("Accedi per partecipare."), sign_in=True)
+    if not conf.allows(request, action):
+        national = any(conf.enabled(method) for method in conf.METHODS)
+        return Refusal(_level_message(action, conf.level_required(action)), sign_in=national)
+    if (
+        action == "proposal"
+        and settings.RESIDENTS_ONLY_PROPOSALS
+        and municipality is not None
+        and not resident_ids(municipality, [request.user.pk])
+    ):
+        return Refusal(
+            _("Le proposte di questo comune sono riservate ai residenti verificati."), sign_in=False
+        )
+    return None
+
+
 def may_propose(request, municipality) -> bool:
     """The comune's rule for proposals: the level of assurance, and verified residents only if it wants."""
-    from django.conf import settings
+    return refusal(request, "proposal", municipality) is None
 
-    from openmandato.spid import conf
 
-    if not conf.allows(request, "proposal"):
-        return False
-    if settings.RESIDENTS_ONLY_PROPOSALS:
-        return bool(resident_ids(municipality, [request.user.pk]))
-    return True
+def forget_level(sender, request, user, **kwargs) -> None:
+    """Any sign-in starts at the e-mail level: only the SPID/CIE callback, right after login(), sets the
+    level its provider attested (a password sign-in never inherits an earlier session's SPID level)."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(conf.SESSION_LEVEL, None)
 
 
 def forget_user(sender, user, **kwargs) -> None:

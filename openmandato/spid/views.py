@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -42,6 +43,24 @@ def _fail(request, exc: FederationError):
     return redirect("account_login")
 
 
+def _safe_next(request, raw) -> str:
+    """A path on this site to land on after signing in, or "" (never another site)."""
+    if not isinstance(raw, str) or not raw.startswith("/") or len(raw) > 500:
+        return ""
+    ok = url_has_allowed_host_and_scheme(raw, allowed_hosts={request.get_host()}, require_https=False)
+    return raw if ok else ""
+
+
+@never_cache
+@require_GET
+def sign_in(request):
+    """The SPID/CIE buttons on their own, also for someone already signed in with e-mail whom an action
+    asks for a stronger sign-in."""
+    if not any(conf.enabled(m) for m in conf.METHODS):
+        raise Http404
+    return render(request, "spid/sign_in.html", {"next": _safe_next(request, request.GET.get("next"))})
+
+
 @never_cache
 @require_GET
 def begin(request, method):
@@ -56,6 +75,7 @@ def begin(request, method):
         url, pending = oidc.authorization_request(provider, keys, method, conf.request_level(method))
     except FederationError as exc:
         return _fail(request, exc)
+    pending["next"] = _safe_next(request, request.GET.get("next"))
     request.session[PENDING] = pending
     return redirect(url)
 
@@ -91,6 +111,6 @@ def callback(request):
     except FederationError as exc:
         return _fail(request, exc)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session["om_loa"] = claims["acr_level"]
+    request.session[conf.SESSION_LEVEL] = claims["acr_level"]
     request.session["om_login_method"] = pending["method"]
-    return redirect("citizens:profile")
+    return redirect(pending.get("next") or "citizens:profile")

@@ -13,6 +13,8 @@ import pytest
 from openmandato.importer.parsing import parse_blocks
 from openmandato.importer.reading import read_document
 
+pytestmark = pytest.mark.single_run  # see pyproject.toml
+
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 
 # document: (minimum leaf F1, minimum sections found by title)

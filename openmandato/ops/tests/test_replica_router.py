@@ -10,6 +10,10 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.single_run  # see pyproject.toml
+
 SCRIPT = r"""
 import json, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmandato.settings")

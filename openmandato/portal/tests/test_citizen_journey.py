@@ -118,7 +118,8 @@ def test_a_citizen_follows_a_program_from_home_to_the_downloads(page, device, tm
     search.fill("rifiuto")
     search.press("Enter")
     page.wait_for_url("**/search/?q=rifiuto")
-    assert page.get_by_text("Introduzione di una tariffa puntuale dei rifiuti").count() == 1
+    # One result links to the action (its snippet repeats the words, highlighted).
+    assert page.get_by_role("link", name="Introduzione di una tariffa puntuale dei rifiuti").count() == 1
     journey.snap("search")
 
     # Who else promised this? From the action page.

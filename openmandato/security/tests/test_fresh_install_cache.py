@@ -7,6 +7,10 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.single_run  # see pyproject.toml
+
 
 def test_migrate_creates_the_database_cache_table_and_a_login_works(tmp_path):
     database = tmp_path / "fresh.sqlite3"

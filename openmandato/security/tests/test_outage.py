@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from openmandato.security.tests.servers import OwnCluster, base_env, free_port, gunicorn, request, run_manage
+from openmandato.tests.servers import OwnCluster, base_env, free_port, gunicorn, request, run_manage
 
+pytestmark = pytest.mark.single_run  # see pyproject.toml
+
+VALENZA = Path(__file__).resolve().parents[2] / "demo" / "data" / "valenza-programma-elettorale-2020-2025.txt"
 PAGES = ["/", "/valenza/", "/api/v1/actions?municipality=valenza", "/valenza/actions/"]
 
 
@@ -46,7 +49,7 @@ def test_the_service_recovers_by_itself_when_the_database_returns(tmp_path):
     try:
         env = base_env(tmp_path, DATABASE_URL=cluster.url, CACHE_URL="locmem://")
         run_manage(env, "migrate", "--noinput")
-        run_manage(env, "load_demo")
+        run_manage(env, "import_program", str(VALENZA))  # the pages below are Valenza's
         with gunicorn(env, workers=2, log=tmp_path / "server.log") as base:
             assert request(base + "/valenza/")[0] == 200
             cluster.stop()

@@ -12,7 +12,9 @@ import uuid
 import pytest
 import redis
 
-from openmandato.security.tests.servers import base_env, gunicorn, request, run_manage
+from openmandato.tests.servers import base_env, gunicorn, request, run_manage
+
+pytestmark = pytest.mark.single_run  # see pyproject.toml
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 

@@ -268,6 +268,7 @@ RULES: dict[str, Rule] = {
     "spid:entity_configuration": Rule("/.well-known/openid-federation", HIDDEN, draft=False),
     "spid:begin": Rule("/accedi/oidc/spid/?provider=https://idp.example/", HIDDEN, draft=False),
     "spid:callback": Rule("/accedi/oidc/callback/?code=x&state=y", HIDDEN, draft=False),
+    "spid:sign_in": Rule("/accedi/spid-cie/?next=/", HIDDEN, draft=False),  # 404 until SPID/CIE is on
     "api:list_follows": Rule("/api/v1/follows", expect(200, anonymous=401), token=True, draft=False),
     "api:follow": Rule(
         "/api/v1/follows/action/{action}", expect(404, anonymous=401), method="PUT", token=True

@@ -7,7 +7,9 @@ Run with the federation's interpreter (Django 4.2):
 It writes OUT/trust-anchors.json (the anchor's public keys, as OpenMandato pins them) and
 OUT/rp-trust-marks.json (OpenMandato's trust marks, as onboarding hands them over).
 
-Also: `... bootstrap revoke ENTITY_ID` withdraws an entity's trust marks (the status endpoint then says so).
+Also: `... bootstrap revoke ENTITY_ID` withdraws an entity's trust marks (the status endpoint then says so);
+`... bootstrap intermediate OUT` (with FEDERATION_ANCHOR set) makes this process an intermediate with its own
+OpenID Provider, and `... bootstrap add-subordinate ENTITY_ID JWKS` states it on the trust anchor.
 """
 
 import json
@@ -53,7 +55,7 @@ CITIZENS = [
         {
             "given_name": "Giulia",
             "family_name": "Bianchi",
-            "https://attributes.eid.gov.it/fiscal_number": "TINIT-BNCGLI85M41D969Q",
+            "https://attributes.eid.gov.it/fiscal_number": "TINIT-BNCGLI85M41D969D",
             "email": "giulia.bianchi@example.org",
         },
     ),
@@ -165,32 +167,102 @@ def bootstrap(rp_id: str, rp_jwks_path: str, out: Path) -> None:
     (out / "rp-trust-marks.json").write_text(json.dumps([rp_mark.trust_mark]))
 
 
-def restore() -> None:
-    """Undo revoke/impostor/expire: the provider as bootstrap left it."""
-    op = FederationEntityConfiguration.objects.get(sub=OP)
-    if op.constraints.get("genuine_jwks_fed"):
-        op.jwks_fed = op.constraints.pop("genuine_jwks_fed")
-    op.default_exp = 2880
+def bootstrap_intermediate(out: Path) -> None:
+    """This process as an intermediate: a federation entity whose superior is FEDERATION_ANCHOR, with its
+    own OpenID Provider below it (the same test citizens). Writes OUT/intermediate-jwks.json, the
+    intermediate's public federation keys, for `add-subordinate` on the trust anchor's side."""
+    call_command("migrate", verbosity=0, interactive=False)
+    anchor = settings.FEDERATION_ANCHOR
+    FederationEntityConfiguration.objects.create(
+        sub=TA,
+        entity_type="federation_entity",
+        authority_hints=[anchor],
+        metadata={
+            "federation_entity": {
+                "organization_name": "Local test intermediate",
+                "homepage_uri": TA,
+                "contacts": ["ops@example.org"],
+                "federation_fetch_endpoint": TA + "fetch",
+                "federation_list_endpoint": TA + "list",
+            }
+        },
+        is_active=True,
+    )
+    intermediate = FederationEntityConfiguration.objects.get(sub=TA)
+    op = FederationEntityConfiguration(
+        sub=OP, entity_type="openid_provider", authority_hints=[TA], is_active=True
+    )
+    op.jwks_core = [{**create_jwk(), "use": "sig"}, {**create_jwk(), "use": "enc"}]
+    op.metadata = op_metadata(public(op.jwks_core))
     op.save()
+    FederationDescendant.objects.create(
+        name="Local OP below the intermediate",
+        sub=OP,
+        type="openid_provider",
+        jwks=public(op.jwks_fed),
+        is_active=True,
+    )
+    for username, password, attributes in CITIZENS:
+        user = User.objects.create_user(username=username, password=password, email=attributes["email"])
+        user.attributes = attributes
+        user.save()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "intermediate-jwks.json").write_text(json.dumps({"keys": public(intermediate.jwks_fed)}))
+
+
+def add_subordinate(entity_id: str, jwks_path: str) -> None:
+    """On the trust anchor: state an intermediate (a federation entity) with its public keys."""
+    FederationDescendant.objects.create(
+        name="Intermediate",
+        sub=entity_id,
+        type="federation_entity",
+        jwks=json.loads(Path(jwks_path).read_text())["keys"],
+        is_active=True,
+    )
+
+
+def restore() -> None:
+    """Undo revoke/impostor/expire: the provider (and, in an intermediate, the intermediate) as bootstrap
+    left them."""
+    for entity in FederationEntityConfiguration.objects.filter(sub__in=[OP, TA]):
+        stash = genuine_keys(entity.sub)
+        if stash.exists():
+            entity.jwks_fed = json.loads(stash.read_text())
+            stash.unlink()
+        entity.default_exp = 2880
+        entity.save()
+    if settings.FEDERATION_ANCHOR != TA:
+        return  # an intermediate assigns no trust marks
     ta = FederationEntityConfiguration.objects.get(sub=TA)
     for descendant in FederationDescendant.objects.all():
-        profile = FederationEntityProfile.objects.get(profile_category=descendant.type)
+        profile = FederationEntityProfile.objects.filter(profile_category=descendant.type).first()
+        if profile is None:
+            continue  # an intermediate: no trust mark was assigned to it
         FederationEntityAssignedProfile.objects.get_or_create(
             descendant=descendant, profile=profile, issuer=ta
         )
 
 
-def impostor() -> None:
-    """The provider's configuration signed with a key its trust anchor never stated (a tampered statement)."""
-    op = FederationEntityConfiguration.objects.get(sub=OP)
-    op.constraints["genuine_jwks_fed"] = op.jwks_fed
-    op.jwks_fed = [create_jwk()]
-    op.save()
+def genuine_keys(entity_id: str) -> Path:
+    """Where impostor() keeps an entity's genuine keys for restore(): beside the database, not published."""
+    name = "".join(c if c.isalnum() else "_" for c in entity_id)
+    return Path(settings.DATABASES["default"]["NAME"]).parent / f"genuine-{name}.json"
 
 
-def expire() -> None:
-    """The provider's configuration expires as soon as it is issued."""
-    FederationEntityConfiguration.objects.filter(sub=OP).update(default_exp=0)
+def impostor(entity_id: str = OP) -> None:
+    """The entity's statements signed with a key its superior never stated (a tampered statement); for an
+    intermediate that is its configuration and every statement it issues about its subordinates."""
+    entity = FederationEntityConfiguration.objects.get(sub=entity_id)
+    stash = genuine_keys(entity_id)
+    if not stash.exists():
+        stash.write_text(json.dumps(entity.jwks_fed))
+    entity.jwks_fed = [create_jwk()]
+    entity.save()
+
+
+def expire(entity_id: str = OP) -> None:
+    """The entity's configuration expires as soon as it is issued."""
+    FederationEntityConfiguration.objects.filter(sub=entity_id).update(default_exp=0)
 
 
 def revoke(entity_id: str) -> None:
@@ -202,6 +274,10 @@ if __name__ == "__main__":
     if sys.argv[1] == "revoke":
         revoke(sys.argv[2])
     elif sys.argv[1] in ("restore", "impostor", "expire"):
-        globals()[sys.argv[1]]()
+        globals()[sys.argv[1]](*sys.argv[2:])
+    elif sys.argv[1] == "intermediate":
+        bootstrap_intermediate(Path(sys.argv[2]))
+    elif sys.argv[1] == "add-subordinate":
+        add_subordinate(sys.argv[2], sys.argv[3])
     else:
         bootstrap(sys.argv[1], sys.argv[2], Path(sys.argv[3]))

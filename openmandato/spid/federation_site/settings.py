@@ -57,10 +57,12 @@ TIME_ZONE = "Europe/Rome"
 STATIC_URL = "/static/"
 STATIC_ROOT = str(Path(os.environ["FEDERATION_DB"]).parent / "static")
 
-OIDCFED_TRUST_ANCHOR = FEDERATION_URL
-OIDCFED_TRUST_ANCHORS = [FEDERATION_URL]
-OIDCFED_REQUIRED_TRUST_MARKS = [FEDERATION_URL + "openid_relying_party/public/"]
-OIDCFED_FEDERATION_TRUST_MARKS_PROFILES = {FEDERATION_URL + "openid_relying_party/public/": {}}
+# The trust anchor: this process itself, or (for an intermediate) its superior given in FEDERATION_ANCHOR.
+FEDERATION_ANCHOR = os.environ.get("FEDERATION_ANCHOR", FEDERATION_URL).rstrip("/") + "/"
+OIDCFED_TRUST_ANCHOR = FEDERATION_ANCHOR
+OIDCFED_TRUST_ANCHORS = [FEDERATION_ANCHOR]
+OIDCFED_REQUIRED_TRUST_MARKS = [FEDERATION_ANCHOR + "openid_relying_party/public/"]
+OIDCFED_FEDERATION_TRUST_MARKS_PROFILES = {FEDERATION_ANCHOR + "openid_relying_party/public/": {}}
 OIDCFED_PROVIDER_SALT = "local-test-federation"
 HTTPC_PARAMS = {"connection": {"ssl": False}, "session": {"timeout": aiohttp.ClientTimeout(total=4)}}
 FEDERATION_DEFAULT_METADATA_POLICY = {

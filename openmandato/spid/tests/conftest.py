@@ -12,7 +12,7 @@ import subprocess
 import time
 from html import unescape
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
@@ -29,6 +29,8 @@ FEDERATION_URL = f"http://127.0.0.1:{FEDERATION_PORT}/"
 OP = FEDERATION_URL + "oidc/op/"
 DOWN = f"http://127.0.0.1:{free_port()}/oidc/op/"  # nothing listens there
 OP_MARK = FEDERATION_URL + "openid_provider/public/"
+INTERMEDIATE_URL = f"http://127.0.0.1:{free_port()}/"
+OP_BELOW_INTERMEDIATE = INTERMEDIATE_URL + "oidc/op/"
 
 
 def federation_python() -> Path | None:
@@ -37,11 +39,12 @@ def federation_python() -> Path | None:
 
 
 class Federation:
-    def __init__(self, python: Path, workdir: Path, rp_id: str):
-        self.python, self.workdir, self.rp_id = python, workdir, rp_id
+    def __init__(self, python: Path, workdir: Path, rp_id: str, url: str = FEDERATION_URL, anchor: str = ""):
+        self.python, self.workdir, self.rp_id, self.url = python, workdir, rp_id, url
         self.env = {
             **os.environ,
-            "FEDERATION_URL": FEDERATION_URL,
+            "FEDERATION_URL": url,
+            "FEDERATION_ANCHOR": anchor or url,
             "FEDERATION_DB": str(workdir / "federation.sqlite3"),
             "PYTHONPATH": str(REPO),
             "DJANGO_SETTINGS_MODULE": "openmandato.spid.federation_site.settings",
@@ -63,7 +66,14 @@ class Federation:
     def start(self) -> None:
         log = open(self.workdir / "federation.log", "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(  # noqa: S603
-            [str(self.python), "-m", "django", "runserver", f"127.0.0.1:{FEDERATION_PORT}", "--noreload"],
+            [
+                str(self.python),
+                "-m",
+                "django",
+                "runserver",
+                f"127.0.0.1:{urlsplit(self.url).port}",
+                "--noreload",
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -71,7 +81,7 @@ class Federation:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if requests.get(FEDERATION_URL + ".well-known/openid-federation", timeout=1).ok:
+                if requests.get(self.url + ".well-known/openid-federation", timeout=1).ok:
                     return
             except requests.RequestException:
                 pass
@@ -121,6 +131,23 @@ def federation(rp_server, tmp_path_factory):
     fed.stop()
 
 
+@pytest.fixture(scope="session")
+def intermediate(federation, tmp_path_factory):
+    """A second spid-cie-oidc process as an intermediate: a subordinate of the trust anchor (which states
+    its keys) and the superior of its own OpenID Provider. Started only by the test that asks for it."""
+    workdir = tmp_path_factory.mktemp("intermediate")
+    fed = Federation(
+        federation.python, workdir, federation.rp_id, url=INTERMEDIATE_URL, anchor=FEDERATION_URL
+    )
+    fed.run("intermediate", str(workdir / "onboarding"))
+    federation.run(
+        "add-subordinate", INTERMEDIATE_URL, str(workdir / "onboarding" / "intermediate-jwks.json")
+    )
+    fed.start()
+    yield fed
+    fed.stop()
+
+
 @pytest.fixture
 def spid_on(settings, federation):
     """OpenMandato configured as the onboarded Relying Party, SPID and CIE on beside e-mail."""
@@ -154,7 +181,9 @@ def _form(page: str) -> tuple[str | None, dict]:
     return (unescape(action.group(1)) if action else None), fields
 
 
-def sign_in_at_provider(authorization_url: str, username: str, password: str) -> str:
+def sign_in_at_provider(
+    authorization_url: str, username: str, password: str, provider_url=FEDERATION_URL
+) -> str:
     """A person at the provider: logs in and consents, following its redirects; returns the URL the
     provider sends them back to (OpenMandato's callback), without following it."""
     browser = requests.Session()
@@ -163,7 +192,7 @@ def sign_in_at_provider(authorization_url: str, username: str, password: str) ->
     for _step in range(6):
         if response.status_code in (301, 302, 303):
             location = urljoin(response.url, response.headers["Location"])
-            if not location.startswith(FEDERATION_URL):
+            if not location.startswith(provider_url):
                 return location
             response = browser.get(location, timeout=10, allow_redirects=False)
             continue

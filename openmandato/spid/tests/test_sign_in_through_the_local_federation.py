@@ -3,6 +3,7 @@ trust anchor and OpenID Provider): an account is made from the identity's attrib
 next sign-in and reunited with an e-mail account by a verified e-mail; every trust failure ends on the
 sign-in page with one clear message and no account."""
 
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -96,7 +97,7 @@ def test_an_unverified_email_is_never_reunited(client, spid_on, provider_login):
 def test_an_email_account_of_another_fiscal_code_is_not_taken_over(client, spid_on, provider_login):
     other = User.objects.create_user("other", "giulia.bianchi@example.org", "a-long-password-1")
     EmailAddress.objects.create(user=other, email="giulia.bianchi@example.org", verified=True)
-    FiscalCode.objects.create(user=other, code="VRDLGU70A01F205X", verified_at="2026-01-01T00:00Z")
+    FiscalCode.objects.create(user=other, code="VRDLGU70A01F205R", verified_at="2026-01-01T00:00Z")
 
     back = provider_login(begin(client)["Location"], "giulia", "giulia-password")
     response = client.get(path_of(back))
@@ -146,3 +147,54 @@ def test_a_nonce_mismatch_is_refused(client, spid_on, provider_login):
 
 def test_a_callback_without_a_sign_in_in_progress_is_refused(client, spid_on):
     assert_refused(client.get(reverse("spid:callback"), {"code": "x", "state": "y"}), "non corrisponde")
+
+
+def test_staff_invited_by_fiscal_code_sign_in_with_spid_into_their_role(
+    client, spid_on, provider_login, settings
+):
+    """The administrator invites by fiscal code from the staff page; the back-office then requires SPID/CIE
+    level 2: the administrator's password session is sent to sign in again, and the invitee's first SPID
+    sign-in lands in the back-office with the role, in the account the invitation made."""
+    from django.test import Client
+
+    from openmandato.core.models import Membership, Role
+    from openmandato.tests.fixtures import make_municipality, make_user
+
+    comune = make_municipality("Valenza")
+    admin = make_user("sindaca")
+    Membership.objects.create(user=admin, municipality=comune, role=Role.ADMINISTRATOR)
+    office = Client()
+    office.force_login(admin)
+    invited = office.post(
+        "/backoffice/staff/",
+        {
+            "invite": "fiscal_code",
+            "cf-fiscal_code": "RSSMRA80A01H501U",
+            "cf-municipality": comune.pk,
+            "cf-role": "editor",
+        },
+    )
+    assert invited.status_code == 302
+    invitee = FiscalCode.objects.get(code="RSSMRA80A01H501U").user
+
+    settings.LEVEL_OF_ASSURANCE = {**settings.LEVEL_OF_ASSURANCE, "staff": "L2"}
+    refused = office.get("/backoffice/", follow=True)
+    assert refused.redirect_chain[-1][0] == reverse("account_login")
+    assert "richiede l'accesso con SPID o CIE" in unescape(refused.content.decode())
+
+    start = client.get(reverse("spid:begin", args=["spid"]), {"provider": OP, "next": "/backoffice/"})
+    landed = client.get(path_of(provider_login(start["Location"], "mario", "mario-password")))
+    assert landed.status_code == 302 and landed["Location"] == "/backoffice/"
+    assert client.session["om_loa"] == "L2"
+    assert client.get("/backoffice/").status_code == 200
+    assert client.get("/backoffice/").wsgi_request.user == invitee
+    assert Membership.objects.get(user=invitee).role == Role.EDITOR
+    assert Membership.objects.get(user=invitee).municipality == comune
+    assert FiscalCode.objects.get(user=invitee).verified_at is not None
+    assert User.objects.count() == 2  # the administrator and the invitee: no third account
+
+
+def test_after_signing_in_only_a_path_of_this_site_is_followed(client, spid_on, provider_login):
+    start = client.get(reverse("spid:begin", args=["spid"]), {"provider": OP, "next": "//evil.example/x"})
+    landed = client.get(path_of(provider_login(start["Location"], "mario", "mario-password")))
+    assert landed["Location"] == reverse("citizens:profile")

@@ -2,6 +2,7 @@
 Configured, the sign-in page shows AgID's buttons, and e-mail sign-in can be switched off."""
 
 import json
+from pathlib import Path
 
 import pytest
 from cryptojwt.jwk.jwk import key_from_jwk_dict
@@ -75,3 +76,55 @@ def test_the_key_command_keeps_keys_unless_asked_to_rotate(configured, capsys):
 
 def test_an_unknown_method_is_not_found(client, configured):
     assert client.get("/accedi/oidc/eidas/", {"provider": OP}).status_code == 404
+
+
+def test_the_spid_button_uses_agids_vendored_icon_with_its_licence(client, configured):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(reverse("account_login")).content.decode()
+    icon = "spid/vendor/spid-smart-button/spid-ico-circle-bb.svg"
+    assert f'/static/{icon}"' in page and "/static/spid/spid-buttons.css" in page
+    assert 'class="italia-it-button spid-button"' in page and 'class="italia-it-button cie-button"' in page
+    found = finders.find(icon)
+    assert found and "<svg" in Path(found).read_text()
+    licence = finders.find("spid/vendor/spid-smart-button/LICENSE.md")
+    assert licence and "EUPL" in Path(licence).read_text()
+    assert client.get(f"/static/{icon}").status_code == 200
+    # the providers' list: every provider by name, then AgID's help links
+    assert page.index("&lt;b&gt;Ente&lt;/b&gt; di prova") < page.index("Non hai SPID?")
+
+
+def test_check_warns_when_a_level_asks_for_spid_that_is_not_configured(settings, configured):
+    from openmandato.spid.checks import levels_need_spid_or_cie
+
+    assert levels_need_spid_or_cie(None) == []  # SPID on: nothing to say
+    configured.LOGIN_METHODS = ["email"]
+    assert levels_need_spid_or_cie(None) == []  # every level "email" (the default)
+    configured.LEVEL_OF_ASSURANCE = {**configured.LEVEL_OF_ASSURANCE, "proposal": "L2", "staff": "L2"}
+    (warning,) = levels_need_spid_or_cie(None)
+    assert warning.id == "spid.W001" and "LOA_PROPOSAL, LOA_STAFF" in warning.msg
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("/valenza/actions/1/#commenti", True),
+        ("//evil.example/x", False),
+        ("https://evil.example/", False),
+        ("javascript:alert(1)", False),
+        ("/\\evil.example", False),
+        ("/" + "a" * 600, False),
+    ],
+)
+def test_the_spid_cie_page_passes_on_only_a_path_of_this_site(client, configured, raw, kept):
+    assert client.get(reverse("spid:sign_in"), {"next": raw}).status_code == 200
+    page = client.get(reverse("spid:sign_in"), {"next": raw}).content.decode()
+    buttons = page[page.index('<div class="spid-cie') :]
+    buttons = buttons[: buttons.index("</main>") if "</main>" in buttons else None]
+    assert "Entra con SPID" in buttons
+    assert ("&amp;next=" in buttons) is kept  # passed on to the begin view
+    assert "evil.example" not in buttons and "javascript" not in buttons
+
+
+def test_the_spid_cie_page_is_not_found_while_spid_is_off(client):
+    assert client.get(reverse("spid:sign_in"), {"next": "/"}).status_code == 404

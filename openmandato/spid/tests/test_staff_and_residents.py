@@ -142,3 +142,24 @@ def test_deleting_the_account_forgets_the_fiscal_code_and_the_flag(client, comun
     # signing in again later is a new person to the site, not the deleted account
     again = services.sign_in_with_identity("spid", "https://op/", claims())
     assert again != user and not again.residences.exists()
+
+
+def test_when_the_back_office_requires_spid_staff_tokens_need_it_too(client, settings, comune, admin):
+    from django.contrib.messages import get_messages
+
+    from openmandato.api.models import ApiToken
+
+    settings.LEVEL_OF_ASSURANCE = {**settings.LEVEL_OF_ASSURANCE, "staff": "L2"}
+    client.force_login(admin)  # a password session
+    response = client.post(reverse("api_tokens:create"))
+    assert "accesso con SPID o CIE" in " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert not ApiToken.objects.exists()
+    session = client.session
+    session["om_loa"] = "L2"
+    session.save()
+    client.post(reverse("api_tokens:create"))
+    assert ApiToken.objects.filter(user=admin).count() == 1
+    citizen = make_user("cittadina", staff=False)  # no role anywhere: a token as before
+    client.force_login(citizen)
+    client.post(reverse("api_tokens:create"))
+    assert ApiToken.objects.filter(user=citizen).count() == 1

@@ -89,7 +89,10 @@ def request(url: str, *, method="GET", data: bytes | None = None, headers=None) 
         return error.code, dict(error.headers), error.read()
 
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BIN = next(
+    (p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True) if (p / "initdb").exists()),
+    Path("/usr/lib/postgresql/15/bin"),
+)
 
 
 class OwnCluster:
@@ -137,6 +140,27 @@ class OwnCluster:
             "-w",
             "start",
         )
+
+    def standby_of(self, primary: OwnCluster) -> None:
+        """Make this cluster a streaming replica of `primary` (pg_basebackup -R) and start it."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self._run(
+            str(PG_BIN / "pg_basebackup"),
+            *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+            *("-D", str(self.data), "-R", "-X", "stream", "-c", "fast"),
+        )
+        self.start()
+
+    def sql(self, query: str) -> str:
+        """One value from psql on this cluster (database openmandato)."""
+        result = self._run(
+            str(PG_BIN / "psql"),
+            *("-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "openmandato"),
+            *("-At", "-c", f'"{query}"'),
+        )
+        return result.stdout.decode().strip()
 
     def stop(self):
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
