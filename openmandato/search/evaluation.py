@@ -72,13 +72,14 @@ def load_demo_texts() -> None:
     """The demo programs (Cremona, Valenza) as `load_demo_programs` imports them, without the invented
     history and indicators: search and compare read only the texts, and the history's thousand saves
     were most of the accuracy test's time."""
+    from openmandato.core.batching import write_batch
     from openmandato.demo.services import DATA_DIR, DEMO_PROGRAMS
     from openmandato.importer.parsing import parse_blocks
     from openmandato.importer.reading import read_document
     from openmandato.importer.services import import_program
 
     for program in DEMO_PROGRAMS:
-        with transaction.atomic():
+        with transaction.atomic(), write_batch():
             Municipality.objects.update_or_create(
                 slug=program.name.lower(),
                 defaults={
