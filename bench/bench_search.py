@@ -1,5 +1,6 @@
 """Search and compare accuracy on the relevance set (openmandato/search/eval): nDCG@10, recall@10 and
-MRR over the citizen queries, precision and recall of compare over the labelled pairs, on SQLite and on
+MRR over the citizen queries, precision and recall of compare over the labelled pairs (the tuning set
+on which the threshold was chosen, and the held-out set, separately), on SQLite and on
 PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/om_bench; skipped when unreachable).
 
 Run with `make bench-search`. Each backend gets a throw-away test database holding the demo programs
@@ -36,7 +37,14 @@ def measure() -> dict:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from openmandato.search.evaluation import evaluate_compare, evaluate_search, load_world
+        from openmandato.search.evaluation import (
+            HELDOUT_PAIRS,
+            compare_figures,
+            evaluate_compare,
+            evaluate_search,
+            load_world,
+            pair_scores,
+        )
 
         started = time.perf_counter()
         load_world()
@@ -45,7 +53,9 @@ def measure() -> dict:
         search = evaluate_search()
         search_seconds = time.perf_counter() - started
         compare = evaluate_compare()
-        curve = {t: evaluate_compare(t) for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)}
+        tuning = pair_scores()
+        curve = {t: compare_figures(tuning, t) for t in (0.1, 0.125, 0.15, 0.2, 0.25, 0.3)}
+        heldout = evaluate_compare(name=HELDOUT_PAIRS)
         return {
             "ndcg": search.ndcg,
             "recall": search.recall,
@@ -60,6 +70,10 @@ def measure() -> dict:
             "threshold": compare.threshold,
             "errors": compare.errors,
             "curve": {str(t): [c.precision, c.recall] for t, c in curve.items()},
+            "heldout_precision": heldout.precision,
+            "heldout_recall": heldout.recall,
+            "heldout_pairs": heldout.pairs,
+            "heldout_errors": heldout.errors,
             "build_seconds": built,
         }
     finally:
@@ -93,14 +107,15 @@ def main() -> None:
     )
     print()
     print(
-        "| backend | queries | nDCG@10 | recall@10 | MRR | ms/query | pairs "
-        "| compare precision | compare recall |"
+        "| backend | queries | nDCG@10 | recall@10 | MRR | ms/query | tuning pairs "
+        "| compare precision | compare recall | held-out pairs | held-out precision | held-out recall |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         print(
             f"| {name} | {r['queries']} | {r['ndcg']:.3f} | {r['recall']:.3f} | {r['mrr']:.3f} | "
-            f"{r['ms_per_query']:.1f} | {r['pairs']} | {r['precision']:.3f} | {r['compare_recall']:.3f} |"
+            f"{r['ms_per_query']:.1f} | {r['pairs']} | {r['precision']:.3f} | {r['compare_recall']:.3f} | "
+            f"{r['heldout_pairs']} | {r['heldout_precision']:.3f} | {r['heldout_recall']:.3f} |"
         )
     for name, r in results.items():
         print()
@@ -109,8 +124,11 @@ def main() -> None:
         )
         print(f"{name}: lowest nDCG@10: " + "; ".join(f"«{q}» {n:.2f}" for q, n in r["worst"]))
         curve = ", ".join(f"{t}: P {p:.2f} R {rc:.2f}" for t, (p, rc) in r["curve"].items())
-        print(f"{name}: compare at other thresholds (chosen {r['threshold']}): {curve}")
+        print(f"{name}: tuning pairs at other thresholds (chosen {r['threshold']}): {curve}")
         for a, b, label, score in r["errors"]:
+            print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
+        print(f"{name}: held-out pairs at {r['threshold']} (never tuned on), errors:")
+        for a, b, label, score in r["heldout_errors"]:
             print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
 
 

@@ -1,22 +1,25 @@
-"""Search and compare latency at national scale on PostgreSQL (issue 16, point 5), until the scale
-benchmark's `openmandato generate_synthetic` exists.
+"""Search and compare latency at national scale on PostgreSQL (issue 16, point 5).
 
 Builds (once, in the database named by DATABASE_URL, default postgres://postgres@127.0.0.1:5432/om_bench_scale)
 N comuni × M actions whose titles and texts are the sentences of the relevance set's programs (demo and
-invented) with a place name and a number appended, loaded with COPY; then rebuilds the vocabulary, stores
-neighbours for a few mandates through the real code and fills the neighbour table with synthetic rows
-(3 per action: 2.4 million rows) so the lookup runs against a full-size index. Then measures, in this
-process, the search
-service (`run_search`: analysis, bounded candidates, ranking, page load) over common, rare, multi-word and
-misspelt queries, nationally and within a region, and the compare lookup (`similar_actions`).
+invented) with a place name and a number appended, loaded with COPY; then counts the vocabulary
+(`rebuild_vocabulary`, once) and fills the neighbour table with synthetic rows (3 per action: 2.4
+million rows) so the lookup runs against a full-size index. Then measures, in this process:
+
+- the background task's work after an import, on a few comuni: one action edited (its save), then
+  `refresh_vocabulary` and `refresh_neighbours` of that mandate, with their time and number of queries;
+- the search service (`run_search`: analysis, bounded candidates, ranking, page load) over common, rare,
+  multi-word and misspelt queries, nationally and within a region (one warm-up pass first);
+- the compare lookup (`load_origin` + `similar_actions`).
 
     DATABASE_URL=postgres://... python bench/bench_search_scale.py [--comuni 8000] [--actions 100] [--runs 5]
-Prints p50/p95 in ms. No test asserts on time."""
+Prints p50/p95 in ms and the load average. No test asserts on time."""
 
 import argparse
 import functools
 import io
 import os
+import platform
 import random
 import statistics
 import sys
@@ -38,24 +41,18 @@ from django.utils import timezone  # noqa: E402
 from openmandato.programs.models import Action, Mandate, Municipality, Section  # noqa: E402
 from openmandato.programs.textsearch import document_terms  # noqa: E402
 
-QUERIES = [
-    "servizi",  # very common
-    "scuola",
-    "parchi",
-    "lavoro",
-    "telemedicina",  # rare-ish
-    "liuteria",
-    "piscina",
-    "asili nido",
-    "piste ciclabili",
-    "casa di riposo",
-    "tassa sui rifiuti",
-    "telemedicna",  # typos
-    "parchegi",
-    "videosorvelianza",
-    "viabilita",
-    "eventi per il commercio",
-]
+QUERIES = {
+    "common": ["servizi", "scuola", "parchi", "lavoro"],
+    "rare": ["telemedicina", "liuteria", "piscina"],
+    "multi-word": [
+        "asili nido",
+        "piste ciclabili",
+        "casa di riposo",
+        "tassa sui rifiuti",
+        "eventi per il commercio",
+    ],
+    "typo": ["telemedicna", "parchegi", "videosorvelianza", "viabilita"],
+}
 REGIONS = ["Piemonte", "Lombardia", "Toscana", "Puglia", "Sicilia", "Veneto", "Lazio", "Campania"]
 PLACES = [
     f"{a}{b}"
@@ -182,33 +179,37 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
-def fast_vocabulary() -> int:
-    """The vocabulary rebuild_vocabulary() would write for this data set, built from the generator's own
-    sentences (every action is one of them plus a place and a number) and ts_stat's document counts."""
-    from openmandato.programs.textsearch import _forms, _words, strip_accents
-    from openmandato.search.engine import TERM
-    from openmandato.search.models import SearchWord
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM programs_action')")
-        documents = dict(cursor.fetchall())
-    words = {}
-    for section, title, text in sentences():
-        for word in set(_words(f"{title} {text} {section} intervento " + " ".join(PLACES))):
-            plain, term = strip_accents(word), _forms(word)[-1]
-            if 3 <= len(word) <= 60 and TERM.fullmatch(plain) and TERM.fullmatch(term):
-                words.setdefault(plain, term)
-    SearchWord.objects.all().delete()
-    SearchWord.objects.bulk_create(
-        SearchWord(word=w, term=t, documents=documents.get(t, 0)) for w, t in words.items()
-    )
-    return len(words)
-
-
 def percentiles(samples: list[float]) -> str:
     samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
     return f"p50 {statistics.median(samples) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (n={len(samples)})"
+
+
+def refresh_after_an_import(mandates: list[int]) -> None:
+    """Edit one action of each mandate as an import would, then run what the background task runs."""
+    from django.test.utils import CaptureQueriesContext
+
+    from openmandato.search.similarity import refresh_neighbours
+    from openmandato.search.vocabulary import refresh_vocabulary
+
+    for mandate_id in mandates:
+        action = Action.objects.filter(mandate_id=mandate_id).order_by("pk").first()
+        action.title = f"{action.title.split(' (rev')[0][:120]} (rev {int(time.time())})"
+        action.text = action.text + " Telemedicina e assistenza domiciliare."
+        action.save()
+        with CaptureQueriesContext(connection) as vocabulary_queries:
+            started = time.perf_counter()
+            refresh_vocabulary(mandate_id)
+            vocabulary = time.perf_counter() - started
+        with CaptureQueriesContext(connection) as neighbour_queries:
+            started = time.perf_counter()
+            pairs = refresh_neighbours(mandate_id)
+            neighbours = time.perf_counter() - started
+        print(
+            f"refresh of mandate {mandate_id} after an edit: vocabulary {vocabulary:.2f} s "
+            f"({len(vocabulary_queries)} queries), neighbours {neighbours:.1f} s "
+            f"({len(neighbour_queries)} queries, {pairs} pairs)"
+        )
 
 
 def main() -> None:
@@ -216,42 +217,24 @@ def main() -> None:
     parser.add_argument("--comuni", type=int, default=8000)
     parser.add_argument("--actions", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-index", action="store_true")
-    parser.add_argument(
-        "--compute-neighbours", action="store_true", help="time refresh_neighbours on 3 mandates"
-    )
-    parser.add_argument(
-        "--fast-vocabulary",
-        action="store_true",
-        help="the generator's words with frequencies from ts_stat instead of rebuild_vocabulary()",
-    )
+    parser.add_argument("--refresh", type=int, default=3, help="comuni whose refresh is timed")
     options = parser.parse_args()
     assert connection.vendor == "postgresql", "this benchmark is for PostgreSQL"
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"{now}, {platform.machine()}, {os.cpu_count()} cores, load {load()}")
     call_command("migrate", verbosity=0)
     build(options.comuni, options.actions)
-    from openmandato.search.models import ActionNeighbour, SearchWord
-    from openmandato.search.services import Filters, run_search, similar_actions
-    from openmandato.search.similarity import refresh_neighbours
+    from openmandato.search.models import ActionNeighbour, MandateVocabulary
+    from openmandato.search.services import Filters, load_origin, run_search, similar_actions
     from openmandato.search.vocabulary import rebuild_vocabulary
 
     total = Action.objects.count()
     print(f"{total} actions in {Mandate.objects.count()} mandates")
-    if not options.skip_index or not SearchWord.objects.exists():
+    if not MandateVocabulary.objects.exists():
         started = time.perf_counter()
-        if options.fast_vocabulary:
-            words = fast_vocabulary()
-            seconds = time.perf_counter() - started
-            print(f"vocabulary (corpus words, ts_stat frequencies): {words} words in {seconds:.0f} s")
-        else:
-            words = rebuild_vocabulary()
-            print(f"vocabulary rebuilt: {words} words in {time.perf_counter() - started:.0f} s")
-        if options.compute_neighbours:
-            sample = list(Mandate.objects.order_by("pk").values_list("pk", flat=True)[:3])
-            started = time.perf_counter()
-            for mandate in sample:
-                refresh_neighbours(mandate)
-            each = (time.perf_counter() - started) / len(sample)
-            print(f"neighbours of one mandate ({options.actions} actions): {each:.1f} s")
+        words = rebuild_vocabulary()
+        print(f"vocabulary counted from scratch: {words} words in {time.perf_counter() - started:.0f} s")
+    if ActionNeighbour.objects.count() < total:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO search_actionneighbour (action_id, neighbour_id, score) "
@@ -262,32 +245,48 @@ def main() -> None:
                 [total],
             )
             cursor.execute("ANALYZE search_actionneighbour")
-        print(f"neighbour rows: {ActionNeighbour.objects.count()}")
-    national, regional, typo = [], [], []
+    print(f"neighbour rows: {ActionNeighbour.objects.count()}")
+    step = max(1, Mandate.objects.count() // (options.refresh + 1))
+    sample = list(Mandate.objects.order_by("pk").values_list("pk", flat=True)[step::step][: options.refresh])
+    refresh_after_an_import(sample)
+    print(f"load {load()}")
+    for query in [q for group in QUERIES.values() for q in group]:  # warm-up
+        run_search(query, Filters())
+    national: dict[str, list[float]] = {kind: [] for kind in QUERIES}
+    regional: dict[str, list[float]] = {kind: [] for kind in QUERIES}
+    rng = random.Random(5)
     for _ in range(options.runs):
-        for query in QUERIES:
-            started = time.perf_counter()
-            page = run_search(query, Filters())
-            elapsed = time.perf_counter() - started
-            (typo if page.results.analysis.suggestion else national).append(elapsed)
-            started = time.perf_counter()
-            run_search(query, Filters(region=random.choice(REGIONS)))
-            regional.append(time.perf_counter() - started)
-    print(f"search, national: {percentiles(national + typo)}; with a typo: {percentiles(typo)}")
-    print(f"search, one region: {percentiles(regional)}")
-    origins = list(
-        Action.objects.filter(mandate__in=Mandate.objects.order_by("pk")[:3]).values_list("pk", flat=True)
-    )
+        for kind, queries in QUERIES.items():
+            for query in queries:
+                started = time.perf_counter()
+                run_search(query, Filters())
+                national[kind].append(time.perf_counter() - started)
+                region = rng.choice(REGIONS)
+                started = time.perf_counter()
+                run_search(query, Filters(region=region))
+                regional[kind].append(time.perf_counter() - started)
+    for kind in QUERIES:
+        print(f"search {kind:10}: national {percentiles(national[kind])}")
+        print(f"search {kind:10}: one region {percentiles(regional[kind])}")
+    every_national = [t for times in national.values() for t in times]
+    every_regional = [t for times in regional.values() for t in times]
+    print(f"search, all national: {percentiles(every_national)}")
+    print(f"search, all regional: {percentiles(every_regional)}")
+    print(f"search, all: {percentiles(every_national + every_regional)}")
+    origins = list(Action.objects.filter(mandate__in=sample).values_list("pk", flat=True))
     lookups = []
     for _ in range(options.runs):
         for pk in origins:
-            from openmandato.search.services import load_origin
-
             started = time.perf_counter()
             origin = load_origin(pk)
             similar_actions(origin, Filters())
             lookups.append(time.perf_counter() - started)
     print(f"compare lookup (origin + neighbours): {percentiles(lookups)}")
+    print(f"load {load()}")
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

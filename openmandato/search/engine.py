@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import BooleanField, Expression, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -32,7 +32,7 @@ from openmandato.programs.textsearch import document_terms, strip_accents, word_
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.txt"
 MAX_UNITS = 8
-MATCH_LIMIT = 5000  # matches ranked by the database, at most (bounded work for a very common word)
+MATCH_LIMIT = 500  # matches ranked by the database, at most (bounded work for a very common word)
 CANDIDATES = 300  # candidates scored in Python and the most results a search returns
 EXACT, CORRECTION, SYNONYM = 1.0, 0.9, 0.8
 PREFIX = 0.85  # a word as typed that begins a longer word of the action ("music" in "musicale")
@@ -273,17 +273,43 @@ def _fts5_query(analysis: Analysis) -> str:
     )
 
 
+def matching_ids(analysis: Analysis, limit: int | None = None) -> RawSQL:
+    """The ids of the actions matching any alternative of any unit, from the full-text index alone: a
+    self-contained subquery (it names its own table, so it stays uncorrelated whatever alias the
+    outer query gives programs_action), at most `limit` of them when given."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT id FROM programs_action WHERE search_vector @@ to_tsquery('simple', %s)"
+        params: list = [_pg_tsquery(analysis)]
+    else:
+        sql = "SELECT rowid FROM action_fts WHERE action_fts MATCH %s"
+        params = [_fts5_query(analysis)]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    return RawSQL(sql, params)  # noqa: S611 (our SQL; the query text is a parameter)
+
+
+class VectorMatch(Expression):
+    """PostgreSQL: `<the query's own programs_action>.search_vector @@ tsquery`, under whatever alias the
+    query gives the table (U0 in a subquery), so that the planner can read the GIN index directly."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__()
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.search_vector @@ to_tsquery('simple', %s)", [self.tsquery]
+
+
 def matching(queryset: QuerySet, analysis: Analysis) -> QuerySet:
     """The actions of `queryset` matching any alternative of any unit, unordered."""
     if connection.vendor == "postgresql":
-        condition = RawSQL(
-            "programs_action.search_vector @@ to_tsquery('simple', %s)",
-            [_pg_tsquery(analysis)],
-            output_field=BooleanField(),
-        )
-        return queryset.filter(condition)
-    ids = RawSQL("SELECT rowid FROM action_fts WHERE action_fts MATCH %s", [_fts5_query(analysis)])
-    return queryset.filter(pk__in=ids)
+        return queryset.filter(VectorMatch(_pg_tsquery(analysis)))
+    return queryset.filter(pk__in=matching_ids(analysis))
 
 
 def _db_rank(analysis: Analysis) -> RawSQL:

@@ -12,14 +12,16 @@ from openmandato.programs.models import Action
 class SearchWord(models.Model):
     """A word as printed in published actions (lower case, no accents) and its search term.
 
-    Rebuilt from published actions only (a draft's words never become suggestions). `documents` is the
-    number of published actions whose search document holds `term`: the document frequency for IDF.
-    Trigram-indexed (pg_trgm GIN on PostgreSQL, an FTS5 trigram table on SQLite).
+    Counted from published actions only (a draft's words never become suggestions): `uses` is the number
+    of searchable actions printing the word, and the word goes when it drops to 0. `documents` is a copy
+    of its term's SearchTerm.documents (the correction ranks by it). Trigram-indexed (pg_trgm GIN on
+    PostgreSQL, an FTS5 trigram table on SQLite).
     """
 
     word = models.CharField(_("parola"), max_length=60, unique=True)
     term = models.CharField(_("termine"), max_length=60, db_index=True)
     documents = models.PositiveIntegerField(_("azioni"), default=0)
+    uses = models.IntegerField(_("usi"), default=0)
 
     class Meta:
         verbose_name = _("parola cercabile")
@@ -27,6 +29,41 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchTerm(models.Model):
+    """A search term and the number of searchable actions whose search document holds it: the document
+    frequency for IDF (similarity) and for choosing an action's distinctive terms (its candidates)."""
+
+    term = models.CharField(_("termine"), max_length=60, unique=True)
+    documents = models.IntegerField(_("azioni"), default=0)
+
+    class Meta:
+        verbose_name = _("termine cercabile")
+        verbose_name_plural = _("termini cercabili")
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class MandateVocabulary(models.Model):
+    """What one mandate's searchable actions added to SearchTerm and SearchWord when last counted, so
+    that refreshing one comune subtracts its old counts and adds the new ones without reading the others.
+
+    `mandate_id` is a plain number, not a foreign key: a deleted mandate's counts must still be found to
+    be subtracted."""
+
+    mandate_id = models.BigIntegerField(_("mandato"), primary_key=True)
+    actions = models.PositiveIntegerField(_("azioni"), default=0)
+    terms = models.JSONField(_("termini"), default=dict)  # {term: actions holding it}
+    words = models.JSONField(_("parole"), default=dict)  # {word: [term, actions printing it]}
+
+    class Meta:
+        verbose_name = _("vocabolario di un mandato")
+        verbose_name_plural = _("vocabolari dei mandati")
+
+    def __str__(self) -> str:
+        return str(self.mandate_id)
 
 
 class ActionNeighbour(models.Model):

@@ -101,7 +101,13 @@ class Filters:
                 | Q(mandate__municipality__name__iexact=self.municipality)
             )
         if self.region:
-            queryset = queryset.filter(mandate__municipality__region__iexact=self.region)
+            # the canonical spelling, compared exactly: the planner's statistics then know how many
+            # comuni the region has (iexact compares UPPER(region), of which it knows nothing)
+            canonical = {r.lower(): r for r in REGIONS}.get(self.region.lower())
+            if canonical:
+                queryset = queryset.filter(mandate__municipality__region=canonical)
+            else:
+                queryset = queryset.filter(mandate__municipality__region__iexact=self.region)
         if self.province:
             queryset = queryset.filter(mandate__municipality__province__iexact=self.province)
         if self.status:

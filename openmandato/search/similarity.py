@@ -12,19 +12,29 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Q
 
 from openmandato.programs.models import Action
-from openmandato.search.engine import Alternative, Analysis, Unit, _title_terms, matching, synonym_groups
+from openmandato.search.engine import (
+    Alternative,
+    Analysis,
+    Unit,
+    _db_rank,
+    _title_terms,
+    matching_ids,
+    synonym_groups,
+)
 from openmandato.search.vocabulary import searchable_actions
 
 THRESHOLD = 0.15
 STORE_MIN = 0.1
 PER_ACTION = 20
-CANDIDATES = 200
-QUERY_TERMS = 10
+CANDIDATES = 200  # candidates scored in Python per action, the best by the database's rank
+QUERY_TERMS = 10  # the heaviest items of an action's vector rank its candidates
+POSTINGS = 500  # index entries the rarest of them may select, at most (plus the rarest one)
+MATCH_LIMIT = 500  # matches read from the full-text index and ranked, at most
 
 
 @dataclass
@@ -49,25 +59,66 @@ FIELDS = (
 )
 
 
-def idf_table() -> tuple[dict[str, float], float]:
-    from openmandato.search.models import SearchWord
+class Idf:
+    """Inverse document frequencies of the terms asked for, from SearchTerm (no scan of the actions)."""
 
-    total = searchable_actions().count()
-    table = {
-        term: math.log((total + 1) / (documents + 1)) + 1
-        for term, documents in SearchWord.objects.values_list("term", "documents").distinct()
-    }
-    return table, math.log(total + 1) + 1  # unknown terms count as the rarest
+    def __init__(self, total: int | None = None) -> None:
+        from openmandato.search.vocabulary import searchable_total
+
+        self.total = searchable_total() if total is None else total
+        self.documents: dict[str, int] = {}
+        self.default = math.log(self.total + 1) + 1  # a term no searchable action holds: the rarest
+
+    def load(self, terms: set[str]) -> None:
+        """Read the document counts of `terms` not read yet: one query per BATCH of them."""
+        from openmandato.search.models import SearchTerm
+        from openmandato.search.vocabulary import BATCH
+
+        missing = sorted(t for t in terms if t not in self.documents)
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            self.documents.update(dict.fromkeys(batch, 0))
+            self.documents.update(SearchTerm.objects.filter(term__in=batch).values_list("term", "documents"))
+
+    def get(self, term: str, default: float | None = None) -> float:
+        return math.log((self.total + 1) / (self.documents.get(term, 0) + 1)) + 1
 
 
-def vector(doc: Doc, idf: dict[str, float], default: float) -> dict[str, float]:
+def idf_table() -> tuple[Idf, float]:
+    """Every term's IDF (the tests' small worlds and the evaluation)."""
+    from openmandato.search.models import SearchTerm
+
+    idf = Idf()
+    idf.documents = dict(SearchTerm.objects.values_list("term", "documents"))
+    return idf, idf.default
+
+
+@lru_cache(maxsize=1)
+def _groups_by_term() -> dict[str, list[int]]:
+    """The synonym groups each term appears in (a group's entries may be phrases)."""
+    index: dict[str, list[int]] = {}
+    for number, group in enumerate(synonym_groups()):
+        for entry in group:
+            for term in entry:
+                if number not in index.setdefault(term, []):
+                    index[term].append(number)
+    return index
+
+
+def document_terms_of(doc: Doc) -> set[str]:
+    return set((doc.document or "").split()) | _title_terms(doc.title)
+
+
+def vector(doc: Doc, idf, default: float) -> dict[str, float]:
     """Unit TF-IDF vector of the action's terms (title counted twice) plus one term per synonym group
     it mentions ("videosorveglianza" and "video sorveglianza" then share a term)."""
     counts = Counter(t for t in (doc.document or "").split() if not t.isdigit())  # codes say nothing
     counts.update({t: 1 for t in _title_terms(doc.title) if not t.isdigit()})
     weights = {t: (1 + math.log(n)) * idf.get(t, default) for t, n in counts.items()}
-    for number, group in enumerate(synonym_groups()):
-        present = {t for entry in group if all(t in weights for t in entry) for t in entry}
+    groups = synonym_groups()
+    by_term = _groups_by_term()
+    for number in sorted({g for t in counts for g in by_term.get(t, ())}):
+        present = {t for entry in groups[number] if all(t in weights for t in entry) for t in entry}
         if present:  # the group's words become one term, so that synonyms count as the same word
             weights[f"~{number}"] = max(weights.pop(t) for t in present)
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
@@ -99,46 +150,98 @@ def pair_score(a: Doc, b: Doc, va: dict[str, float], vb: dict[str, float]) -> fl
     return 0.85 * text + 0.15 * section
 
 
-def neighbours_of(doc: Doc, idf: dict[str, float], default: float) -> list[tuple[int, float]]:
-    """The best other-comune actions for `doc`: [(id, score)] at or above STORE_MIN, best first."""
-    va = vector(doc, idf, default)
-    top = sorted(va, key=va.get, reverse=True)[:QUERY_TERMS]
-    if not top:
-        return []
-    groups = synonym_groups()
-    analysis = Analysis(
-        [
-            Unit(t, [Alternative(entry, 1.0, t) for entry in groups[int(t[1:])]])
-            if t.startswith("~")
-            else Unit(t, [Alternative((t,), 1.0, t)])
-            for t in top
-        ]
-    )
+def _estimate(item: str, idf: Idf) -> int:
+    """How many actions a vector item matches at most: a term's document count; a synonym group's, the
+    sum over its entries of their rarest word's."""
+    if not item.startswith("~"):
+        return idf.documents.get(item, 0)
+    return sum(min(idf.documents.get(t, 0) for t in entry) for entry in synonym_groups()[int(item[1:])])
+
+
+def _unit(item: str) -> Unit:
+    if item.startswith("~"):
+        return Unit(item, [Alternative(entry, 1.0, item) for entry in synonym_groups()[int(item[1:])]])
+    return Unit(item, [Alternative((item,), 1.0, item)])
+
+
+def query_items(va: dict[str, float], idf: Idf) -> tuple[list[str], list[str]]:
+    """(items that select the candidates, items that rank them) of an action's vector.
+
+    Ranking uses its QUERY_TERMS heaviest items; the candidates come from the rarest of those only,
+    as many as fit in POSTINGS (their document counts summed) and at least one: the database reads at
+    most POSTINGS index entries, however common the action's other words are in the country."""
+    top = sorted(va, key=lambda t: (-va[t], t))[:QUERY_TERMS]
+    chosen, used = [], 0
+    for item in sorted(top, key=lambda t: (_estimate(t, idf), -va[t], t)):
+        estimate = _estimate(item, idf)
+        if chosen and used + estimate > POSTINGS:
+            break
+        chosen.append(item)
+        used += estimate
+    return chosen, top
+
+
+def candidate_query(doc: Doc, chosen: list[str], ranking: list[str]):
+    """The other comuni's searchable actions matching any chosen item, at most MATCH_LIMIT of them read
+    from the full-text index, ranked by the database on the ranking items: the best CANDIDATES."""
     others = searchable_actions().exclude(mandate__municipality_id=doc.municipality_id)
-    bounded = matching(others, analysis).order_by().values("pk")[:CANDIDATES]
-    found = []
-    for row in Action.objects.filter(pk__in=bounded).values_list(*FIELDS):
-        other = Doc(*row)
-        value = pair_score(doc, other, va, vector(other, idf, default))
-        if value >= STORE_MIN:
-            found.append((other.pk, round(value, 4)))
-    found.sort(key=lambda pair: (-pair[1], pair[0]))
-    return found[:PER_ACTION]
+    bounded = matching_ids(Analysis([_unit(i) for i in chosen]), MATCH_LIMIT)
+    return (
+        others.filter(pk__in=bounded)
+        .annotate(db_rank=_db_rank(Analysis([_unit(i) for i in ranking])))
+        .order_by("-db_rank", "pk")
+        .values_list(*FIELDS)[:CANDIDATES]
+    )
 
 
-def refresh_neighbours(mandate_id: int) -> int:
+def _group_terms(terms: set[str]) -> set[str]:
+    """The words of the synonym groups `terms` belong to (their counts rank a group as a candidate source)."""
+    groups, by_term = synonym_groups(), _groups_by_term()
+    return {t for term in terms for g in by_term.get(term, ()) for entry in groups[g] for t in entry}
+
+
+def neighbours(docs: list[Doc], idf: Idf) -> dict[int, list[tuple[int, float]]]:
+    """For each of `docs`, the best other-comune actions at or above STORE_MIN, best first, at most
+    PER_ACTION: one candidate query per action, then one query per BATCH of the candidates' terms."""
+    terms = set().union(*(document_terms_of(d) for d in docs)) if docs else set()
+    idf.load(terms | _group_terms(terms))
+    found: dict[int, tuple[dict[str, float], list[Doc]]] = {}
+    for doc in docs:
+        va = vector(doc, idf, idf.default)
+        chosen, ranking = query_items(va, idf)
+        others = [Doc(*row) for row in candidate_query(doc, chosen, ranking)] if chosen else []
+        found[doc.pk] = (va, others)
+    idf.load(set().union(*(document_terms_of(o) for _va, others in found.values() for o in others)))
+    vectors: dict[int, dict[str, float]] = {}
+    result = {}
+    for doc in docs:
+        va, others = found[doc.pk]
+        scored = []
+        for other in others:
+            if other.pk not in vectors:
+                vectors[other.pk] = vector(other, idf, idf.default)
+            value = pair_score(doc, other, va, vectors[other.pk])
+            if value >= STORE_MIN:
+                scored.append((other.pk, round(value, 4)))
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        result[doc.pk] = scored[:PER_ACTION]
+    return result
+
+
+def refresh_neighbours(mandate_id: int, idf: Idf | None = None) -> int:
     """Recompute the stored neighbours of one mandate's actions (both directions); return pairs kept."""
     from openmandato.search.models import ActionNeighbour
 
-    ids = list(Action.objects.filter(mandate_id=mandate_id).values_list("pk", flat=True))
     docs = [Doc(*row) for row in searchable_actions().filter(mandate_id=mandate_id).values_list(*FIELDS)]
-    idf, default = idf_table() if docs else ({}, 1.0)
     pairs: dict[tuple[int, int], float] = {}
-    for doc in docs:
-        for other, value in neighbours_of(doc, idf, default):
-            pairs[(doc.pk, other)] = pairs[(other, doc.pk)] = value
+    if docs:
+        for pk, found in neighbours(docs, idf or Idf()).items():
+            for other, value in found:
+                pairs[(pk, other)] = pairs[(other, pk)] = value
+    mandate_actions = Action.objects.filter(mandate_id=mandate_id).values("pk")
     with transaction.atomic():
-        ActionNeighbour.objects.filter(Q(action_id__in=ids) | Q(neighbour_id__in=ids)).delete()
+        ActionNeighbour.objects.filter(action_id__in=mandate_actions).delete()
+        ActionNeighbour.objects.filter(neighbour_id__in=mandate_actions).delete()
         ActionNeighbour.objects.bulk_create(
             [ActionNeighbour(action_id=a, neighbour_id=b, score=s) for (a, b), s in pairs.items()],
             batch_size=2000,
@@ -151,5 +254,6 @@ def refresh_all() -> int:
     from openmandato.search.models import ActionNeighbour
 
     ActionNeighbour.objects.all().delete()
-    mandates = searchable_actions().values_list("mandate_id", flat=True).distinct()
-    return sum(refresh_neighbours(m) for m in list(mandates))
+    mandates = searchable_actions().order_by("mandate_id").values_list("mandate_id", flat=True).distinct()
+    idf, _default = idf_table()  # read once for every mandate
+    return sum(refresh_neighbours(m, idf) for m in list(mandates))

@@ -9,11 +9,12 @@ from openmandato.taskqueue import background_task
 
 @background_task
 def refresh_search_index(mandate_id: int) -> dict:
-    """Rebuild the vocabulary and recompute the neighbours of one mandate's actions."""
+    """Count one mandate's words again into the vocabulary and recompute its actions' neighbours: work
+    and queries proportional to that mandate, not to the country."""
     from openmandato.search.similarity import refresh_neighbours
-    from openmandato.search.vocabulary import rebuild_vocabulary
+    from openmandato.search.vocabulary import refresh_vocabulary
 
-    words = rebuild_vocabulary()
+    words = refresh_vocabulary(mandate_id)
     pairs = refresh_neighbours(mandate_id)
     return {"mandate": mandate_id, "words": words, "pairs": pairs}
 
