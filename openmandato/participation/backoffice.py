@@ -225,7 +225,7 @@ def _administered(request, slug) -> Municipality:
 
 
 def _search(request) -> str:
-    return request.GET.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH]
+    return request.GET.get("nome", "").replace("\x00", "").strip()[:MAX_SEARCH]
 
 
 @login_required

@@ -156,20 +156,22 @@ def test_the_list_shows_the_comunes_participants_by_public_name_only(client, peo
 
 def test_the_search_matches_the_public_name_and_nothing_behind_it(client, people):
     client.force_login(people.users["admin"])
-    found = text(client.get(page_url(people), {"q": "pip"}))
+    found = text(client.get(page_url(people), {"nome": "pip"}))
     assert "Pippo" in found and "Gianni" not in found
     for private in ["Rossi", "carla", "example.org", CODE]:  # real name, username, e-mail, fiscal code
-        assert "Pippo" not in text(client.get(page_url(people), {"q": private})), private
+        assert "Pippo" not in text(client.get(page_url(people), {"nome": private})), private
 
 
 @pytest.mark.parametrize("query", ["<script>alert(1)</script>", "Pip\x00po", "\x00", "P" * 100_000, "%_'\""])
 def test_hostile_searches_are_harmless(client, people, query):
     client.force_login(people.users["admin"])
-    response = client.get(page_url(people), {"q": query})
+    response = client.get(page_url(people), {"nome": query})
     assert response.status_code == (400 if "\x00" in query else 200)  # security.odd_input refuses NUL
     assert "<script>alert(1)</script>" not in response.content.decode()
     if response.status_code == 200:  # the search box echoes at most 60 characters of it
-        assert re.search(r'name="q" value="([^"]*)"', response.content.decode())[1] == html.escape(query[:60])
+        assert re.search(r'name="nome" value="([^"]*)"', response.content.decode())[1] == html.escape(
+            query[:60]
+        )
 
 
 def test_an_administrator_marks_and_unmarks_with_a_reason_in_the_audit(client, people):
@@ -241,3 +243,21 @@ def test_the_services_refuse_a_bad_reason_and_other_comunes(people):
         services.mark_resident(carla, people.municipality, by=admin, reason="\x00")
     assert not ResidentRule.objects.exists() and not VerifiedResident.objects.exists()
     assert not services.unmark_resident(carla, people.municipality, by=admin, reason="Non c'era")
+
+
+def test_the_list_is_paginated_and_keeps_the_search(client, people):
+    from openmandato.participation.models import Support
+
+    many = [make_user(f"sostenitore{n:02}", staff=False) for n in range(35)]
+    for n, user in enumerate(many):
+        user.first_name = f"Sostenitore {n:02}"
+        user.save()
+    Support.objects.bulk_create(Support(action=people.action_a, user=user) for user in many)
+    client.force_login(people.users["admin"])
+    first = text(client.get(page_url(people), {"nome": "sostenitore"}))
+    assert first.count("<tr><td>Sostenitore") == 30
+    assert "Sostenitore 00" in first and "Sostenitore 34" not in first
+    assert "nome=sostenitore" in first and "page=2" in first
+    second = text(client.get(page_url(people), {"nome": "sostenitore", "page": "2"}))
+    assert second.count("<tr><td>Sostenitore") == 5 and "Sostenitore 34" in second
+    assert "Pippo" not in second
