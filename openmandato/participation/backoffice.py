@@ -261,7 +261,7 @@ def residents(request, slug):
             "municipality": municipality,
             "others": [m for m in _municipalities(request, can_administer) if m.pk != municipality.pk],
             "page": page,
-            "query": query,
+            "search": query,
             "rule_form": rule,
         },
     )

@@ -158,6 +158,7 @@ def test_the_search_matches_the_public_name_and_nothing_behind_it(client, people
     client.force_login(people.users["admin"])
     found = text(client.get(page_url(people), {"nome": "pip"}))
     assert "Pippo" in found and "Gianni" not in found
+    assert 'type="search" name="q" value=""' in found  # the header's site search is left empty
     for private in ["Rossi", "carla", "example.org", CODE]:  # real name, username, e-mail, fiscal code
         assert "Pippo" not in text(client.get(page_url(people), {"nome": private})), private
 
