@@ -39,6 +39,8 @@ EXTRA_LABELS = {
     "actions": _("azioni"),
     "email": _("e-mail"),
     "value": _("valore"),
+    "reason": _("motivo"),
+    "participant": _("partecipante (numero)"),
 }
 HIDDEN = {"id", "note_html", "section_path", "rollup_share", "path"}
 

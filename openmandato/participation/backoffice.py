@@ -1,4 +1,5 @@
-"""Back-office: the moderation queue, contests to answer and proposals to answer, per municipality."""
+"""Back-office: the moderation queue, contests to answer and proposals to answer, per municipality; the
+comune's verified residents and its rule on proposals, for its administrators."""
 
 from __future__ import annotations
 
@@ -11,10 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openmandato.core.permissions import staff_municipalities
+from openmandato.core.permissions import can_administer, staff_municipalities
 from openmandato.participation import services
-from openmandato.participation.display import author_paths
-from openmandato.participation.forms import ContestAnswerForm, ProposalAnswerForm, ReasonForm
+from openmandato.participation.display import author_paths, display_name
+from openmandato.participation.forms import (
+    ContestAnswerForm,
+    ProposalAnswerForm,
+    ReasonForm,
+    ResidentChangeForm,
+    ResidentRuleForm,
+)
 from openmandato.participation.models import Comment, CommentReport, Contest, Proposal, ProposalStatus
 from openmandato.participation.permissions import (
     can_answer_contest,
@@ -22,9 +29,13 @@ from openmandato.participation.permissions import (
     can_moderate,
     participation_staff,
 )
-from openmandato.programs.models import Action
+from openmandato.participation.queries import participants
+from openmandato.programs.models import Action, Municipality
+from openmandato.spid import services as spid_services
+from openmandato.spid.models import VerifiedResident
 
 PAGE_SIZE = 30
+MAX_SEARCH = 60
 
 
 def _municipalities(request, check):
@@ -200,5 +211,106 @@ def proposal_answer(request, pk):
         request,
         "participation/backoffice/proposal_answer.html",
         {"proposal": proposal, "form": form},
+        status=status,
+    )
+
+
+def _administered(request, slug) -> Municipality:
+    """The comune of the residents' pages: 404 when unknown, 403 unless the user administers it (the
+    role spid.services.mark_resident asks for)."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    if not can_administer(request.user, municipality.pk):
+        raise PermissionDenied
+    return municipality
+
+
+def _search(request) -> str:
+    return request.GET.get("nome", "").replace("\x00", "").strip()[:MAX_SEARCH]
+
+
+@login_required
+def residents_home(request):
+    return redirect("participation:residents", _municipalities(request, can_administer)[0].slug)
+
+
+@login_required
+def residents(request, slug):
+    """The comune's rule on proposals, and its participants (public names only) to mark or unmark as
+    verified residents."""
+    municipality = _administered(request, slug)
+    query = _search(request)
+    rows = participants(municipality)
+    if query:
+        rows = rows.filter(public_name__icontains=query)
+    page = Paginator(rows.order_by("public_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    sources = dict(
+        VerifiedResident.objects.filter(municipality=municipality, user__in=[u.pk for u in page]).values_list(
+            "user_id", "source"
+        )
+    )
+    labels = dict(VerifiedResident.Source.choices)
+    for user in page:
+        user.resident_source = labels.get(sources.get(user.pk), "")
+    rule = ResidentRuleForm(
+        initial={"residents_only_proposals": spid_services.residents_only_proposals(municipality)}
+    )
+    return render(
+        request,
+        "participation/backoffice/residents.html",
+        {
+            "municipality": municipality,
+            "others": [m for m in _municipalities(request, can_administer) if m.pk != municipality.pk],
+            "page": page,
+            "search": query,
+            "rule_form": rule,
+        },
+    )
+
+
+@login_required
+@require_POST
+def resident_rule(request, slug):
+    municipality = _administered(request, slug)
+    form = ResidentRuleForm(request.POST)
+    form.is_valid()  # a check box: always valid
+    value = form.cleaned_data.get("residents_only_proposals", False)
+    spid_services.set_residents_only_proposals(municipality, value, by=request.user)
+    if value:
+        messages.success(request, _("Da ora le proposte sono riservate ai residenti verificati."))
+    else:
+        messages.success(request, _("Da ora chiunque abbia accesso può presentare proposte."))
+    return redirect("participation:residents", municipality.slug)
+
+
+@login_required
+def resident_change(request, slug, user_id):
+    municipality = _administered(request, slug)
+    person = get_object_or_404(participants(municipality), pk=user_id)
+    is_resident = VerifiedResident.objects.filter(user=person, municipality=municipality).exists()
+    form = ResidentChangeForm(request.POST or None, initial={"mark": "0" if is_resident else "1"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["mark"] and not is_resident:
+                spid_services.mark_resident(person, municipality, by=request.user, reason=data["reason"])
+                messages.success(
+                    request, _("%(name)s è ora residente verificato.") % {"name": display_name(person)}
+                )
+            elif not data["mark"] and is_resident:
+                spid_services.unmark_resident(person, municipality, by=request.user, reason=data["reason"])
+                messages.success(
+                    request, _("%(name)s non è più residente verificato.") % {"name": display_name(person)}
+                )
+            else:
+                messages.info(request, _("Nessuna modifica: la pagina non era aggiornata."))
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            return redirect("participation:residents", municipality.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "participation/backoffice/resident_change.html",
+        {"municipality": municipality, "person": person, "is_resident": is_resident, "form": form},
         status=status,
     )

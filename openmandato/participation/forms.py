@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openmandato.participation.models import ContestedClaim, ProposalKind, ProposalStatus
 from openmandato.participation.services import MAX_ANSWER, MAX_COMMENT, MAX_CONTEST, MAX_PROPOSAL
+from openmandato.spid.services import MAX_REASON as MAX_RESIDENT_REASON
 
 MAX_ID = 2**63 - 1
 HONEYPOT = "website"
@@ -50,6 +51,28 @@ class CommentEditForm(StyledForm):
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Motivo"), max_length=300)
+
+
+class ResidentRuleForm(StyledForm):
+    residents_only_proposals = forms.BooleanField(
+        label=_("Accetta proposte solo dai residenti verificati di questo comune"), required=False
+    )
+
+
+class ResidentChangeForm(StyledForm):
+    """Marking or unmarking a verified resident: the state the page showed, and a short reason."""
+
+    mark = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1", widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Motivo"),
+        max_length=MAX_RESIDENT_REASON,
+        help_text=_(
+            "Una riga, senza dati personali (ad esempio «verificato all'anagrafe»). "
+            "Resta nel registro delle modifiche."
+        ),
+    )
 
 
 class ProposalForm(HoneypotForm):

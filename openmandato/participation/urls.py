@@ -30,6 +30,18 @@ urlpatterns = [
         backoffice.proposal_answer,
         name="proposal_answer",
     ),
+    path("backoffice/partecipazione/residenti/", backoffice.residents_home, name="residents_home"),
+    path("backoffice/partecipazione/residenti/<slug:slug>/", backoffice.residents, name="residents"),
+    path(
+        "backoffice/partecipazione/residenti/<slug:slug>/regola/",
+        backoffice.resident_rule,
+        name="resident_rule",
+    ),
+    path(
+        "backoffice/partecipazione/residenti/<slug:slug>/<int:user_id>/",
+        backoffice.resident_change,
+        name="resident_change",
+    ),
     path("<slug:slug>/actions/<int:pk>/commenti/", views.comment_post, name="comment_post"),
     path("<slug:slug>/actions/<int:pk>/sostegno/", views.support, name="support"),
     path("<slug:slug>/commenti/<int:pk>/modifica/", views.comment_edit, name="comment_edit"),

@@ -57,3 +57,25 @@ class VerifiedResident(LoggedModel):
 
     def __str__(self) -> str:
         return str(_("residente verificato"))
+
+
+class ResidentRule(LoggedModel):
+    """A comune's own rule on verified residents, set by its administrators in the back-office. A comune
+    without a row follows the instance default, RESIDENTS_ONLY_PROPOSALS."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("comune")
+    )
+    residents_only_proposals = models.BooleanField(
+        _("proposte solo dai residenti verificati"),
+        default=False,
+        help_text=_("Solo chi è residente verificato di questo comune può presentare una proposta."),
+    )
+    changed_at = models.DateTimeField(_("modificata il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("regola sui residenti")
+        verbose_name_plural = _("regole sui residenti")
+
+    def __str__(self) -> str:
+        return str(_("regola sui residenti"))

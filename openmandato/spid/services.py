@@ -18,7 +18,7 @@ from openmandato.core.permissions import can_administer, require
 from openmandato.programs.models import Municipality
 from openmandato.spid import conf
 from openmandato.spid.federation import FederationError
-from openmandato.spid.models import FiscalCode, VerifiedResident
+from openmandato.spid.models import FiscalCode, ResidentRule, VerifiedResident
 from openmandato.spid.oidc import FISCAL_NUMBER
 
 FISCAL_CODE = re.compile(
@@ -169,18 +169,90 @@ def invite_staff_by_fiscal_code(municipality, *, fiscal_code: str, role: str, in
     return membership
 
 
+MAX_REASON = 200
+
+
+def _staff_reason(reason) -> str:
+    """The short reason staff give for marking or unmarking a resident: one line, kept in the audit."""
+    text = " ".join(str(reason or "").split())
+    if not text:
+        raise ValidationError(_("Scrivi il motivo."), code="reason")
+    if len(text) > MAX_REASON or "\x00" in text:
+        raise ValidationError(
+            _("Il motivo è troppo lungo o contiene caratteri non validi (al massimo %(max)s caratteri).")
+            % {"max": MAX_REASON},
+            code="reason",
+        )
+    return text
+
+
 @transaction.atomic
-def mark_resident(user, municipality, *, by=None, source=VerifiedResident.Source.STAFF):
-    """Flag `user` as a verified resident of `municipality` (by staff of that municipality, or from the
-    identity's address)."""
+def mark_resident(user, municipality, *, by=None, source=VerifiedResident.Source.STAFF, reason=None):
+    """Flag `user` as a verified resident of `municipality` (by an administrator of that municipality,
+    with a reason when given, or from the identity's address)."""
     if by is not None:
         require(can_administer(by, municipality.pk))
+    after = {"source": source, "participant": user.pk}
+    if reason is not None:
+        after["reason"] = _staff_reason(reason)
     resident, created = VerifiedResident.objects.get_or_create(
         user=user, municipality=municipality, defaults={"source": source, "verified_by": by}
     )
     if created:
-        resident.log_action("create", user=by, after={"source": source})
+        resident.log_action("create", user=by, after=after)
     return resident
+
+
+@transaction.atomic
+def unmark_resident(user, municipality, *, by, reason) -> bool:
+    """An administrator of the municipality takes the flag away, with a reason (kept in the audit).
+    False when the user was not flagged. A flag that came from the identity's address comes back at the
+    next SPID/CIE sign-in that carries the same address."""
+    require(can_administer(by, municipality.pk))
+    reason = _staff_reason(reason)
+    resident = (
+        VerifiedResident.objects.select_for_update().filter(user=user, municipality=municipality).first()
+    )
+    if resident is None:
+        return False
+    resident.log_action(
+        "delete",
+        user=by,
+        before={"source": resident.source},
+        after={"participant": user.pk, "reason": reason},
+    )
+    resident.delete()
+    return True
+
+
+def residents_only_proposals(municipality) -> bool:
+    """The comune's rule, or the instance default (RESIDENTS_ONLY_PROPOSALS) while it has set none."""
+    rule = ResidentRule.objects.filter(municipality=municipality).values_list(
+        "residents_only_proposals", flat=True
+    )
+    chosen = rule.first()
+    return settings.RESIDENTS_ONLY_PROPOSALS if chosen is None else chosen
+
+
+@transaction.atomic
+def set_residents_only_proposals(municipality, value: bool, *, by) -> ResidentRule:
+    """An administrator of the comune sets whether its proposals need a verified resident; audited."""
+    require(can_administer(by, municipality.pk))
+    before = residents_only_proposals(municipality)
+    rule, _created = ResidentRule.objects.select_for_update().get_or_create(
+        municipality=municipality, defaults={"residents_only_proposals": before}
+    )
+    value = bool(value)
+    if rule.residents_only_proposals != value or _created:
+        rule.residents_only_proposals = value
+        rule.save()
+        rule.log_action(
+            "change",
+            user=by,
+            before={"residents_only_proposals": before},
+            after={"residents_only_proposals": value},
+        )
+    return rule
 
 
 def resident_from_address(user, claims: dict) -> None:
@@ -225,8 +297,8 @@ def _level_message(action: str, level: str) -> str:
 
 def refusal(request, action: str, municipality=None) -> Refusal | None:
     """None when this signed-in session may do `action` ("comment", "support", "proposal", "contest") in
-    the municipality: its sign-in is at the level LEVEL_OF_ASSURANCE asks for, and, for proposals where
-    RESIDENTS_ONLY_PROPOSALS is on, the user is a verified resident of that comune."""
+    the municipality: its sign-in is at the level LEVEL_OF_ASSURANCE asks for, and, for proposals in a
+    comune that takes them from verified residents only (residents_only_proposals), the user is one."""
     if not request.user.is_authenticated:
         return Refusal(_("Accedi per partecipare."), sign_in=True)
     if not conf.allows(request, action):
@@ -234,8 +306,8 @@ def refusal(request, action: str, municipality=None) -> Refusal | None:
         return Refusal(_level_message(action, conf.level_required(action)), sign_in=national)
     if (
         action == "proposal"
-        and settings.RESIDENTS_ONLY_PROPOSALS
         and municipality is not None
+        and residents_only_proposals(municipality)
         and not resident_ids(municipality, [request.user.pk])
     ):
         return Refusal(

@@ -13,7 +13,7 @@ def participant_name(user) -> str:
 @register.inclusion_tag("participation/_backoffice_links.html")
 def participation_links(user):
     """Links to the participation back-office pages this user may open."""
-    from openmandato.core.permissions import staff_municipalities
+    from openmandato.core.permissions import can_administer, staff_municipalities
     from openmandato.participation.permissions import (
         can_answer_proposals,
         can_moderate,
@@ -25,4 +25,5 @@ def participation_links(user):
         "moderate": any(can_moderate(user, pk) for pk in ids),
         "contests": any(participation_staff(user, pk) for pk in ids),
         "proposals": any(can_answer_proposals(user, pk) for pk in ids),
+        "residents": any(can_administer(user, pk) for pk in ids),
     }

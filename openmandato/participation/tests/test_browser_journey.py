@@ -10,6 +10,7 @@ from openmandato.accountability.services import EvidenceInput, record_progress
 from openmandato.core.models import Membership, Role
 from openmandato.participation import services
 from openmandato.participation.models import Comment, Contest
+from openmandato.spid.models import VerifiedResident
 from openmandato.tests.browser import axe_violations, go
 from openmandato.tests.fixtures import PAST, make_user
 
@@ -156,5 +157,24 @@ def test_proposal_pages_and_queues_pass_axe(browser, live_server, journey_world,
     editor = sign_in(browser, live_server.url, "editor", width)
     go(editor, "/backoffice/partecipazione/proposte/?show=all")
     check(editor, "proposals-queue", width)
-    for page in (anonymous, citizen, moderator, editor):
+    # the comune's administrator takes proposals from verified residents only and marks Gianni as one
+    admin = sign_in(browser, live_server.url, "admin", width)
+    go(admin, "/backoffice/")
+    admin.get_by_role("link", name="Residenti verificati").click()
+    admin.get_by_text("Accetta proposte solo dai residenti verificati di questo comune").click()  # the label
+    admin.get_by_role("button", name="Salva la regola").click()
+    assert admin.get_by_text("Da ora le proposte sono riservate ai residenti verificati.").count() == 1
+    search = admin.get_by_role("search", name="Cerca per nome pubblico")
+    search.get_by_role("searchbox", name="Nome pubblico").fill("gian")
+    search.get_by_role("button", name="Cerca").click()
+    check(admin, "residents", width)
+    admin.get_by_role("link", name="Segna come residente — Gianni").click()
+    admin.get_by_label("Motivo").fill("Verificato all'anagrafe")
+    check(admin, "resident-mark", width)
+    admin.get_by_role("button", name="Segna come residente").click()
+    assert admin.get_by_text("Gianni è ora residente verificato.").count() == 1
+    assert VerifiedResident.objects.filter(user__username="gianni", municipality=world.municipality).exists()
+    go(citizen, f"/{slug}/proposte/nuova/")
+    assert citizen.get_by_role("heading", name="Fai una proposta").count() == 1
+    for page in (anonymous, citizen, moderator, editor, admin):
         page.context.close()

@@ -337,6 +337,27 @@ RULES: dict[str, Rule] = {
         data={"status": "evaluating"},
         draft=False,
     ),
+    # verified residents and the comune's rule on proposals: the comune's administrators only
+    "participation:residents_home": Rule(
+        "/backoffice/partecipazione/residenti/",
+        expect(403, anonymous=LOGIN, admin=302, other_admin=302, superuser=302),
+    ),
+    "participation:residents": Rule(
+        "/backoffice/partecipazione/residenti/{slug}/",
+        expect(403, anonymous=LOGIN, admin=200, superuser=200),
+    ),
+    "participation:resident_rule": Rule(
+        "/backoffice/partecipazione/residenti/{slug}/regola/",
+        expect(403, anonymous=LOGIN, admin=302, superuser=302),
+        method="POST",
+        data={"residents_only_proposals": "on"},
+    ),
+    "participation:resident_change": Rule(
+        "/backoffice/partecipazione/residenti/{slug}/{participant}/",
+        expect(403, anonymous=LOGIN, admin=302, superuser=302),
+        method="POST",
+        data={"mark": "1", "reason": "Matrice"},
+    ),
     "api:list_action_comments": Rule("/api/v1/actions/{action}/comments", HIDDEN),
     "api:get_action_supports": Rule("/api/v1/actions/{action}/supports", HIDDEN),
     "api:list_proposals": Rule("/api/v1/proposals", PUBLIC),
@@ -412,6 +433,7 @@ def ids(world, indicator):
         "comment": comment.pk,
         "proposal": proposal.pk,
         "contest": contest.pk,
+        "participant": citizen.pk,
     }
 
 
