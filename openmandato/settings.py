@@ -5,6 +5,7 @@ SECRET_KEY     default: generated once and kept in var/secret_key
 DEBUG          default: off
 ALLOWED_HOSTS  default: localhost only (comma-separated list)
 OPENMANDATO_VAR_DIR  where local state lives (default: var/ beside the package)
+SQLITE_BUSY_TIMEOUT    seconds a SQLite writer waits for another one (default 20)
 DATABASE_REPLICA_URL   optional streaming replica: anonymous GETs read from it (docs/deploy.md)
 DATABASE_CONN_MAX_AGE  seconds a database connection is kept between requests (default 60; 0 closes it)
 TASKS_BACKEND  default: the database queue (django_tasks_db.DatabaseBackend), run by `openmandato db_worker`
@@ -58,6 +59,15 @@ for _alias in DATABASES.values():
     # Behind PgBouncer in transaction pooling, server-side cursors (QuerySet.iterator) would break.
     _alias["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("PGBOUNCER_TRANSACTION_POOLING", False)
 _default_db = DATABASES["default"]
+if _default_db["ENGINE"].endswith("sqlite3"):
+    # Several processes write one file (gunicorn's workers, the task worker): in WAL mode readers go on
+    # while one writes, and IMMEDIATE transactions take the write lock when they begin, so a second
+    # writer waits (up to the timeout) instead of failing at once with "database is locked".
+    _default_db.setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=env_int("SQLITE_BUSY_TIMEOUT", 20),
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
 if _default_db["ENGINE"].endswith("sqlite3") and _default_db["NAME"] != ":memory:":
     # A file, not memory, for the test database too: the test's task worker is a separate process.
     _db_file = Path(DATABASES["default"]["NAME"])

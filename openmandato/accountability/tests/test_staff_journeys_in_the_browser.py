@@ -86,8 +86,8 @@ def test_staff_post_an_update_with_a_pdf_and_an_act_then_see_it_public(open_page
             {"name": "planimetria.pdf", "mimeType": "application/pdf", "buffer": PDF},
         ]
     )
-    page.get_by_role("button", name="Registra l'aggiornamento").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Registra l'aggiornamento").click()
     assert page.get_by_role("status").filter(has_text="Aggiornamento registrato.").count() == 1
     assert "Parzialmente realizzata" in page.locator("main").inner_text()
     update = ProgressUpdate.objects.get()
@@ -157,8 +157,8 @@ def test_a_superuser_creates_a_comune_whose_staff_invite_each_other(open_page, s
     assert axe_violations(page) == []
     page.get_by_label("E-mail della persona da invitare").fill("sindaco@castelnuovo.example.org")
     page.get_by_label("Ruolo").select_option("administrator")
-    page.get_by_role("button", name="Invia l'invito").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Invia l'invito").click()
     assert "Invito inviato a sindaco@castelnuovo.example.org." in page.locator("main").inner_text()
     assert (
         len(smtp_server.messages) == 1 and smtp_server.messages[0]["To"] == "sindaco@castelnuovo.example.org"
@@ -175,8 +175,8 @@ def test_a_superuser_creates_a_comune_whose_staff_invite_each_other(open_page, s
     assert axe_violations(admin_page) == []
     admin_page.get_by_label("Nuova mensa").check()
     admin_page.get_by_label("Tetto della palestra").check()
-    admin_page.get_by_role("button", name="Assegna all'area").click()
-    admin_page.wait_for_load_state()
+    with admin_page.expect_navigation():
+        admin_page.get_by_role("button", name="Assegna all'area").click()
     assert "2 azioni assegnate all'area." in admin_page.locator("main").inner_text()
     # 4. The administrator invites an area manager for that area.
     admin_page.goto(admin_page.base + "/backoffice/staff/")
@@ -184,8 +184,8 @@ def test_a_superuser_creates_a_comune_whose_staff_invite_each_other(open_page, s
     admin_page.get_by_label("Ruolo").select_option("area_manager")
     admin_page.locator("label", has_text="Ufficio scuole (Castel Nuovo)").click()  # Bootstrap Italia's box
     assert admin_page.get_by_label("Ufficio scuole (Castel Nuovo)").is_checked()
-    admin_page.get_by_role("button", name="Invia l'invito").click()
-    admin_page.wait_for_load_state()
+    with admin_page.expect_navigation():
+        admin_page.get_by_role("button", name="Invia l'invito").click()
     assert "Invito inviato a scuole@castelnuovo.example.org." in admin_page.locator("main").inner_text()
     assert "invito in attesa" in admin_page.locator("main").inner_text()
     assert len(smtp_server.messages) == 2
@@ -198,8 +198,8 @@ def test_a_superuser_creates_a_comune_whose_staff_invite_each_other(open_page, s
     manager_page.get_by_role("link", name="Nuova mensa").click()
     manager_page.get_by_label("Avanzamento (%)").fill("15")
     manager_page.get_by_label("Stato").select_option("in_progress")
-    manager_page.get_by_role("button", name="Registra l'aggiornamento").click()
-    manager_page.wait_for_load_state()
+    with manager_page.expect_navigation():
+        manager_page.get_by_role("button", name="Registra l'aggiornamento").click()
     assert manager_page.get_by_role("status").filter(has_text="Aggiornamento registrato.").count() == 1
     other = mandate.actions.get(title="Asfaltare via Roma")
     refused = manager_page.goto(manager_page.base + f"/backoffice/actions/{other.pk}/update/")

@@ -115,8 +115,9 @@ def test_a_citizen_signs_up_follows_and_is_told_by_email(
     staff.select_option("select[name=status]", "in_progress")
     staff.fill("input[name=progress]", "40")
     staff.fill("textarea[name=note]", "Piantati i primi quaranta alberi in via Roma.")
-    staff.get_by_role("button", name="Registra l'aggiornamento").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the update is saved (and its notification queued) before draining
+        staff.get_by_role("button", name="Registra l'aggiornamento").click()
+    assert staff.get_by_role("status").filter(has_text="Aggiornamento registrato.").count() == 1
 
     worker.drain()
     assert Notification.objects.filter(email_state=EmailState.SENT).count() == 2

@@ -49,8 +49,8 @@ def sign_in(browser, base, username, width):
     go(page, "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)
-    page.get_by_role("button", name="Entra").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Entra").click()
     return page
 
 

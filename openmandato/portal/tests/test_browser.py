@@ -47,8 +47,8 @@ def test_search_from_the_header(page):
 
 def test_the_language_switch(page):
     go(page, "/valenza/")
-    page.get_by_role("link", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Overall progress").count() == 1
     page.get_by_role("link", name="Italiano").click()
