@@ -47,6 +47,21 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU {cpu}, {platform.system()} {platform.release()}, Python {platform.python_version()}"  # noqa: E501
 
 
+def shared_cache_url(var_dir: Path) -> str:
+    """The production set-up's shared cache: Redis when one answers on loopback, else files in var_dir
+    (also shared by every worker process, unlike a per-process memory cache)."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as probe:
+            probe.sendall(b"PING\r\n")
+            if probe.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/0"
+    except OSError:
+        pass
+    return f"file://{var_dir / 'cache'}"
+
+
 # --- measuring one data set (runs in a child process with DATABASE_URL set) --------------------------
 
 
@@ -63,7 +78,8 @@ def measure(
     os.environ.update(
         DATABASE_URL=database_url,
         OPENMANDATO_VAR_DIR=str(var_dir),
-        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "locmem://"),
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL") or shared_cache_url(var_dir),
+        CACHE_KEY_PREFIX=f"om-bench-{os.getpid()}",
         DJANGO_SETTINGS_MODULE="openmandato.settings",
     )
     sys.path.insert(0, str(ROOT))
@@ -73,10 +89,10 @@ def measure(
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import setup_test_environment
 
     from openmandato.ops import synthetic
-    from openmandato.programs.models import Action, Municipality, Section
+    from openmandato.programs.models import Action, Municipality
 
     setup_test_environment()  # lets the test client through ALLOWED_HOSTS
     call_command("migrate", interactive=False, verbosity=0)
@@ -99,54 +115,32 @@ def measure(
             )
     comuni = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
     comune = Municipality.objects.get(pk=comuni[len(comuni) // 2])
-    mandate = comune.mandates.get(is_current=True)
-    action = Action.objects.filter(mandate=mandate).order_by("tree_order")[
-        len(Action.objects.filter(mandate=mandate)) // 2
-    ]
-    section = Section.objects.filter(mandate=mandate).order_by("tree_order").last()
-    rare = comune.name.split()[-1].lower()
-    s = comune.slug
-    pages = {
-        "/": "/",
-        "comune": f"/{s}/",
-        "action": f"/{s}/actions/{action.pk}/",
-        "section": f"/{s}/sections/{section.pk}/",
-        "actions list": f"/{s}/actions/",
-        "search common": "/search/?q=scuola",
-        "search rare": f"/search/?q={rare}",
-        "compare": "/compare/?q=pista+ciclabile",
-        "API list": f"/api/v1/actions?municipality={s}",
-        "export.csv": f"/{s}/export.csv",
-        "feed": f"/{s}/feed.atom",
-        "catalogue": "/catalog.jsonld",
-        "report": f"/{s}/report.pdf",
-    }
-    sql = {}
+    pages = pages_of(comune)
     client = Client()
-    with override_settings(PAGE_CACHE_SECONDS=0):
-        for name, url in pages.items():
-            runs = []
-            for _ in range(3):
-                connection.queries_log.clear()
-                connection.force_debug_cursor = True
-                response = client.get(url)
-                connection.force_debug_cursor = False
-                runs.append((len(connection.queries), sum(float(q["time"]) for q in connection.queries)))
-            sql[name] = {
-                "status": response.status_code,
-                "queries": runs[-1][0],
-                "sql_ms": round(statistics.median(r[1] for r in runs) * 1000, 2),
-            }
+    sql = sql_costs(client, pages)
+    # Pages rendered for one person every time (never from the shared cache): a staff member signed in.
+    staff = staff_client(comune)
+    staff_pages = {
+        "staff: comune": pages["comune"],
+        "staff: action": pages["action"],
+        "staff: back-office": "/backoffice/",
+    }
+    sql.update(sql_costs(staff, staff_pages))
+    pages.update(staff_pages)
+    session_cookie = django.conf.settings.SESSION_COOKIE_NAME
+    cookie = f"{session_cookie}={staff.cookies[session_cookie].value}"
+    headers = {name: {"Cookie": cookie} for name in staff_pages}
     static_dir = Path(django.conf.settings.STATIC_ROOT) / "bench"
     static_dir.mkdir(parents=True, exist_ok=True)
     served = {}
     for index, (name, url) in enumerate(pages.items()):
-        body = client.get(url)
+        body = (staff if name in staff_pages else client).get(url)
         content = b"".join(body.streaming_content) if body.streaming else body.content
         (static_dir / f"page{index}.html").write_bytes(content)
         served[name] = f"/static/bench/page{index}.html"
     connection.close()
-    env = {**os.environ, "DEBUG": "false", "DATABASE_CONN_MAX_AGE": "60"}
+    # the load generator is one address: the per-address API limit (120/min) would answer it 429
+    env = {**os.environ, "DEBUG": "false", "DATABASE_CONN_MAX_AGE": "60", "API_RATE_ANON": "100000000/m"}
     log = (var_dir / "serve.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own interpreter
         [
@@ -171,9 +165,9 @@ def measure(
         _warm(base + pages["report"], 120)  # the worker renders the PDF once; then it is served cached
         load = {}
         for name, url in pages.items():
-            for _ in range(2 * workers):  # every gunicorn worker imports and caches before it is timed
-                _warm(base + url, 30)
-            page = _wrk(base + url, duration, clients)
+            for _ in range(workers):  # the shared cache holds the page, each worker has served it once
+                _warm(base + url, 30, headers.get(name))
+            page = _wrk(base + url, duration, clients, headers.get(name))
             static = _wrk(base + served[name], duration, clients)
             page["static_rps"] = static["rps"]
             page["static_p95"] = static["p95"]
@@ -204,6 +198,123 @@ def measure(
     }
 
 
+def pages_of(comune) -> dict[str, str]:
+    from openmandato.programs.models import Action, Section
+
+    mandate = comune.mandates.get(is_current=True)
+    actions = Action.objects.filter(mandate=mandate).order_by("tree_order")
+    action = actions[actions.count() // 2]
+    section = Section.objects.filter(mandate=mandate).order_by("tree_order").last()
+    rare = comune.name.split()[-1].lower()
+    s = comune.slug
+    return {
+        "/": "/",
+        "comune": f"/{s}/",
+        "action": f"/{s}/actions/{action.pk}/",
+        "section": f"/{s}/sections/{section.pk}/",
+        "actions list": f"/{s}/actions/",
+        "search common": "/search/?q=scuola",
+        "search rare": f"/search/?q={rare}",
+        "compare": "/compare/?q=pista+ciclabile",
+        "API list": f"/api/v1/actions?municipality={s}",
+        "export.csv": f"/{s}/export.csv",
+        "feed": f"/{s}/feed.atom",
+        "catalogue": "/catalog.jsonld",
+        "report": f"/{s}/report.pdf",
+    }
+
+
+def staff_client(comune):
+    """A test client signed in as an administrator of `comune` (created once per database)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from openmandato.core.models import Membership, Role
+
+    user, _created = get_user_model().objects.get_or_create(username=f"bench-staff-{comune.pk}")
+    Membership.objects.get_or_create(user=user, municipality=comune, role=Role.ADMINISTRATOR)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# Pages about one comune (the others are national: their cost is measured against the number of comuni).
+COMUNE_PAGES = ("comune", "action", "section", "actions list", "API list", "export.csv", "feed", "report")
+
+
+def sql_costs(client, pages: dict[str, str]) -> dict[str, dict]:
+    """Each page rendered in-process with the page cache off (a miss): its queries and their time."""
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    sql = {}
+    with override_settings(PAGE_CACHE_SECONDS=0, API_RATE_ANON="1000000/m", REPORT_RATE="1000000/m"):
+        for name, url in pages.items():
+            runs = []
+            for _ in range(3):
+                connection.queries_log.clear()
+                connection.force_debug_cursor = True
+                response = client.get(url)
+                connection.force_debug_cursor = False
+                runs.append((len(connection.queries), sum(float(q["time"]) for q in connection.queries)))
+            sql[name] = {
+                "status": response.status_code,
+                "queries": runs[-1][0],
+                "sql_ms": round(statistics.median(r[1] for r in runs) * 1000, 2),
+            }
+    return sql
+
+
+def measure_actions_sweep(database_url: str, sizes: list[int], var_dir: Path) -> dict:
+    """SQL per comune page for comuni of 10, 1,000 and 10,000 actions, side by side in one database."""
+    os.environ.update(
+        DATABASE_URL=database_url,
+        OPENMANDATO_VAR_DIR=str(var_dir),
+        CACHE_URL=f"file://{var_dir / 'cache'}",
+        DJANGO_SETTINGS_MODULE="openmandato.settings",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from openmandato.ops import synthetic
+    from openmandato.programs.models import Action, Municipality
+
+    setup_test_environment()
+    call_command("migrate", interactive=False, verbosity=0)
+    by_size = {}
+    for size in sizes:
+        comune = (
+            Municipality.objects.filter(mandates__is_current=True)
+            .annotate(n=django.db.models.Count("mandates__actions"))
+            .filter(n=size)
+            .first()
+        )
+        if comune is None:
+            before = set(Municipality.objects.values_list("pk", flat=True))
+            synthetic.generate(1, size, 2, seed=1000 + size, batch_size=1)
+            comune = Municipality.objects.exclude(pk__in=before).get()
+        pages = {name: url for name, url in pages_of(comune).items() if name in COMUNE_PAGES}
+        by_size[str(size)] = sql_costs(Client(), pages)
+        print(
+            f"{size:>6} actions: "
+            + ", ".join(f"{n} {c['queries']} q {c['sql_ms']:.1f} ms" for n, c in by_size[str(size)].items()),
+            flush=True,
+        )
+    return {
+        "label": "pg-actions-per-comune",
+        "database": connection.vendor,
+        "municipalities": Municipality.objects.count(),
+        "actions": Action.objects.count(),
+        "sizes": by_size,
+    }
+
+
 def _wait(url: str, server) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -217,11 +328,12 @@ def _wait(url: str, server) -> None:
     raise SystemExit("the server did not start")
 
 
-def _warm(url: str, seconds: float) -> None:
+def _warm(url: str, seconds: float, headers: dict | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+            request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
                 response.read()
                 if response.status == 200:
                     return
@@ -230,7 +342,8 @@ def _warm(url: str, seconds: float) -> None:
         time.sleep(0.5)
 
 
-def _wrk(url: str, duration: float, clients: int) -> dict:
+def _wrk(url: str, duration: float, clients: int, headers: dict | None = None) -> dict:
+    header_args = [arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")]
     output = subprocess.run(  # noqa: S603
         [  # noqa: S607 - wrk from the system's PATH
             "wrk",
@@ -239,6 +352,7 @@ def _wrk(url: str, duration: float, clients: int) -> dict:
             f"-d{max(1, round(duration))}s",
             "--timeout",
             "10s",
+            *header_args,
             "-s",
             str(LUA),
             url,
@@ -254,6 +368,17 @@ def _wrk(url: str, duration: float, clients: int) -> dict:
 
 
 # --- the driver -----------------------------------------------------------------------------------------
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named by `url` when it does not exist."""
+    import psycopg
+    from psycopg import sql as pgsql
+
+    base, _sep, name = url.rpartition("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
 
 
 def run_child(args, label, database_url, municipalities, actions) -> dict:
@@ -280,6 +405,11 @@ def run_child(args, label, database_url, municipalities, actions) -> dict:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-actions":
+        url, sizes, var_dir, out = sys.argv[2:]
+        result = measure_actions_sweep(url, [int(n) for n in sizes.split(",")], Path(var_dir))
+        Path(out).write_text(json.dumps(result))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         label, url, municipalities, actions, duration, clients, workers, var_dir, out = sys.argv[2:]
         result = measure(
@@ -303,10 +433,16 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="2,80,800", help="comuni per PostgreSQL data set, growing")
     parser.add_argument("--actions", type=int, default=100, help="actions per comune")
+    parser.add_argument(
+        "--action-sizes",
+        default="10,1000,10000",
+        help="SQL per page for comuni of these many actions (database: the --pg one + '_actions')",
+    )
     parser.add_argument("--duration", type=float, default=None, help="seconds of load per page")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--table", action="store_true", help="print the table and plot from results/*.json")
+    parser.add_argument("--no-demo", action="store_true", help="skip the demo on SQLite (full runs)")
     args = parser.parse_args()
     if args.table:
         print(table())
@@ -324,10 +460,18 @@ def main() -> None:
         path.write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n")
         print(f"wrote {path.relative_to(ROOT)}", flush=True)
 
-    demo_db = Path(tempfile.mkdtemp(prefix="om-bench-demo-")) / "demo.sqlite3"
-    keep(run_child(args, "sqlite-demo", f"sqlite:///{demo_db}", 0, 0))
-    shutil.rmtree(demo_db.parent, ignore_errors=True)
+    if args.quick or not args.no_demo:
+        demo_db = Path(tempfile.mkdtemp(prefix="om-bench-demo-")) / "demo.sqlite3"
+        keep(run_child(args, "sqlite-demo", f"sqlite:///{demo_db}", 0, 0))
+        shutil.rmtree(demo_db.parent, ignore_errors=True)
     if args.pg and not args.quick:
+        sweep_db = args.pg + "_actions"
+        ensure_database(sweep_db)
+        var_dir = Path(tempfile.mkdtemp(prefix="om-bench-actions-"))
+        command = [sys.executable, __file__, "--child-actions", sweep_db, args.action_sizes, str(var_dir)]
+        subprocess.run([*command, str(var_dir / "result.json")], check=True)  # noqa: S603
+        keep(json.loads((var_dir / "result.json").read_text()))
+        shutil.rmtree(var_dir, ignore_errors=True)
         for size in [int(n) for n in args.sizes.split(",")]:
             keep(run_child(args, f"pg-{size}", args.pg, size, args.actions))
     print(table())
@@ -342,6 +486,7 @@ def table() -> str:
     latest: dict[str, dict] = {}
     for run in runs:  # the newest result of each data set
         latest[run["label"]] = run
+    sweep = latest.pop("pg-actions-per-comune", None)
     ordered = sorted(latest.values(), key=lambda r: (r["database"] != "sqlite", r["municipalities"]))
     lines = []
     for run in ordered:
@@ -360,6 +505,18 @@ def table() -> str:
                 f"| {name} | {page['rps']:.0f} | {page['p50']:.1f} | {page['p95']:.1f} | {page['p99']:.1f} "
                 f"| {page['static_rps']:.0f} | {ratio} | {page['queries']} | {page['sql_ms']:.1f} |"
             )
+    if sweep:
+        sizes = list(sweep["sizes"])
+        lines.append(
+            f"\n**SQL per page against the size of the comune** — one comune of each size, "
+            f"{sweep['database']}, page cache off; {sweep['date']}, {sweep['machine']}\n"
+        )
+        lines.append("| page | " + " | ".join(f"{int(n):,} actions: queries / SQL ms" for n in sizes) + " |")
+        lines.append("|---|" + "---|" * len(sizes))
+        for name in sweep["sizes"][sizes[0]]:
+            costs = [sweep["sizes"][n][name] for n in sizes]
+            cells = [f"{cost['queries']} / {cost['sql_ms']:.1f}" for cost in costs]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     write_plot([r for r in ordered if r["database"] == "postgresql"] or ordered)
     return "\n".join(lines)
 
@@ -369,7 +526,12 @@ def write_plot(runs: list[dict]) -> None:
     if not runs:
         return
     width, height, left, bottom, top, right = 760, 420, 60, 50, 20, 170
-    names = list(runs[0]["pages"])
+    # the anonymous pages (the staff rows are an order of magnitude slower: they are in the tables)
+    names = [
+        name
+        for name in runs[0]["pages"]
+        if not name.startswith("staff") and all(name in run["pages"] for run in runs)
+    ]
     xs = [max(1, r["municipalities"]) for r in runs]
     peak = max(r["pages"][n]["p95"] for r in runs for n in names) or 1
     import math

@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "openmandato.security.throttle.FailureThrottleMiddleware",
     "openmandato.api.middleware.ApiCachingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "openmandato.portal.caching.SharedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "openmandato.portal.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

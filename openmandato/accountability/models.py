@@ -11,7 +11,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openmandato.accountability.append_only import AppendOnlyModel, AppendOnlyQuerySet
-from openmandato.core.models import AuditEntry, LoggedModel, Membership, Role  # noqa: F401 - moved to core
+from openmandato.core.models import (  # noqa: F401 - moved to core
+    AuditEntry,
+    LoggedModel,
+    Membership,
+    Role,
+    TenantOneToOneField,
+    TenantRow,
+)
 from openmandato.programs.models import Action, Mandate
 from openmandato.programs.status import Status
 
@@ -47,7 +54,9 @@ class ProgressUpdateQuerySet(AppendOnlyQuerySet):
         return self.filter(action__mandate__is_current=True)
 
 
-class ProgressUpdate(LoggedModel, AppendOnlyModel):
+class ProgressUpdate(TenantRow, LoggedModel, AppendOnlyModel):
+    tenant_parent = "action"
+
     action = models.ForeignKey(
         Action, on_delete=models.PROTECT, related_name="updates", verbose_name=_("azione")
     )
@@ -110,8 +119,10 @@ class ActKind(models.TextChoices):
     DECRETO = "decreto", _("Decreto o ordinanza del Sindaco")
 
 
-class Evidence(LoggedModel, AppendOnlyModel):
+class Evidence(TenantRow, LoggedModel, AppendOnlyModel):
     """The source of a claim: a published act (kind, number, date, link), an uploaded document, or a link."""
+
+    tenant_parent = "update"
 
     update = models.ForeignKey(
         ProgressUpdate, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("aggiornamento")
@@ -149,7 +160,9 @@ class Direction(models.TextChoices):
     DOWN = "down", _("Diminuire")
 
 
-class Indicator(LoggedModel):
+class Indicator(TenantRow, LoggedModel):
+    tenant_parent = "action"
+
     action = models.ForeignKey(
         Action, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("azione")
     )
@@ -200,7 +213,9 @@ class Indicator(LoggedModel):
         return int(max(Decimal(0), min(Decimal(100), share)).to_integral_value())
 
 
-class Measurement(LoggedModel, AppendOnlyModel):
+class Measurement(TenantRow, LoggedModel, AppendOnlyModel):
+    tenant_parent = "indicator"
+
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("indicatore")
     )
@@ -230,39 +245,48 @@ class EntryKind(models.TextChoices):
     PARTICIPATION = "participation", _("Evento di partecipazione")
 
 
-class LedgerEntry(AppendOnlyModel):
+class LedgerEntry(TenantRow, AppendOnlyModel):
     """One entry of a mandate's transparency log.
 
     `body` is the entry's canonical JSON, the leaf of the Merkle tree (leaf_hash = SHA-256(0x00 ‖ body));
     entries are also still chained (hash = sha256(body + previous hash)) as before the tree existed."""
 
+    tenant_parent = "mandate"
+
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="ledger")
     seq = models.PositiveIntegerField()
-    update = models.OneToOneField(
+    update = TenantOneToOneField(
         ProgressUpdate, on_delete=models.PROTECT, null=True, related_name="ledger_entry"
     )
-    measurement = models.OneToOneField(
+    measurement = TenantOneToOneField(
         Measurement, on_delete=models.PROTECT, null=True, related_name="ledger_entry"
     )
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.UPDATE)
     body = models.TextField(blank=True)
     leaf_hash = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("voce del registro")
         verbose_name_plural = _("registro")
         ordering = ["mandate", "seq"]
-        constraints = [models.UniqueConstraint(fields=["mandate", "seq"], name="ledger_unique_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "seq", "municipality"], name="ledger_unique_seq"),
+            models.UniqueConstraint(fields=["hash", "municipality"], name="ledger_unique_hash"),
+            models.UniqueConstraint(fields=["update", "municipality"], name="ledger_unique_update"),
+            models.UniqueConstraint(fields=["measurement", "municipality"], name="ledger_unique_measurement"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
 
 
-class Checkpoint(AppendOnlyModel):
+class Checkpoint(TenantRow, AppendOnlyModel):
     """A signed statement of a mandate's log: origin, tree size and root hash (C2SP tlog-checkpoint)."""
+
+    tenant_parent = "mandate"
 
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="checkpoints")
     origin = models.CharField(max_length=255)
@@ -277,7 +301,9 @@ class Checkpoint(AppendOnlyModel):
         verbose_name_plural = _("checkpoint firmati")
         ordering = ["mandate", "tree_size"]
         constraints = [
-            models.UniqueConstraint(fields=["mandate", "tree_size"], name="checkpoint_unique_size")
+            models.UniqueConstraint(
+                fields=["mandate", "tree_size", "municipality"], name="checkpoint_unique_size"
+            )
         ]
 
     def __str__(self) -> str:
@@ -289,18 +315,27 @@ class Checkpoint(AppendOnlyModel):
         return base64.b64encode(bytes.fromhex(self.root_hash)).decode()
 
 
-class CheckpointTimestamp(AppendOnlyModel):
+class CheckpointTimestamp(TenantRow, AppendOnlyModel):
     """An RFC 3161 timestamp token over SHA-256 of the checkpoint body."""
 
-    checkpoint = models.OneToOneField(Checkpoint, on_delete=models.PROTECT, related_name="timestamp")
+    tenant_parent = "checkpoint"
+
+    checkpoint = TenantOneToOneField(Checkpoint, on_delete=models.PROTECT, related_name="timestamp")
     tsa_url = models.CharField(max_length=500)
     token = models.BinaryField()
     gen_time = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "municipality"], name="timestamp_unique_checkpoint")
+        ]
 
-class Cosignature(AppendOnlyModel):
+
+class Cosignature(TenantRow, AppendOnlyModel):
     """A witness's C2SP cosignature/v1 line over a checkpoint it found consistent with what it saw."""
+
+    tenant_parent = "checkpoint"
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
     witness = models.CharField(max_length=255)
@@ -310,5 +345,7 @@ class Cosignature(AppendOnlyModel):
     class Meta:
         ordering = ["checkpoint", "witness"]
         constraints = [
-            models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_unique_witness")
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness", "municipality"], name="cosignature_unique_witness"
+            )
         ]

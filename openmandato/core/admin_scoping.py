@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
 from openmandato.core.audit import record_audit, snapshot
-from openmandato.core.models import tenant_model
+from openmandato.core.models import is_tenant_link, tenant_model
 from openmandato.core.permissions import can_edit_program, staff_municipalities
 
 # The ORM path from each scoped foreign key's model to its municipality, for limiting choices.
@@ -110,7 +111,29 @@ class ScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = db_field.related_model.objects.filter(
                 municipality__in=self.writable_municipalities(request)
             )
+        if is_tenant_link(db_field):
+            return self.tenant_link_formfield(db_field, request, **kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def tenant_link_formfield(self, db_field, request, **kwargs):
+        """Django's admin leaves out many-to-many fields with an explicit `through` model; a TenantLink
+        adds only the key, filled when the form's save_m2m writes the links, so the field is edited like
+        an automatic one (autocomplete when listed in autocomplete_fields)."""
+        db = kwargs.get("using")
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site, using=db)
+        if "queryset" not in kwargs:
+            queryset = self.get_field_queryset(db, db_field, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return db_field.formfield(**kwargs)
+
+    def check(self, **kwargs):
+        """Django's checks, without admin.E013 ("manually specifies a relationship model") for the TenantLink
+        fields listed in `fields` or `fieldsets`: tenant_link_formfield edits them."""
+        links = [f"ManyToManyField '{f.name}'" for f in self.model._meta.many_to_many if is_tenant_link(f)]
+        errors = super().check(**kwargs)
+        return [e for e in errors if not (e.id == "admin.E013" and any(link in e.msg for link in links))]
 
     def save_model(self, request, obj, form, change):
         # Both where the object was and where the form would put it must be writable.

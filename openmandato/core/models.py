@@ -19,6 +19,89 @@ MUNICIPALITY = "programs.Municipality"
 AREA = "programs.Area"
 
 
+class TenantRow(models.Model):
+    """A row of one comune's data: it carries the municipality key (the distribution column on Citus, see
+    docs/deploy.md) even when a parent already names the comune.
+
+    `tenant_parent` names the foreign key whose row gives the key (e.g. "mandate"); save() fills
+    `municipality_id` from it when it is not set, and bulk writes call `fill_municipality(rows)` before
+    `bulk_create`."""
+
+    tenant_parent: str | None = None
+
+    municipality = models.ForeignKey(MUNICIPALITY, on_delete=models.CASCADE, related_name="+", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.municipality_id is None:
+            fill_municipality([self])
+        super().save(*args, **kwargs)
+
+
+def fill_municipality(rows) -> None:
+    """Set `municipality_id` on rows of one TenantRow model that lack it, from their `tenant_parent`: the
+    parent loaded on the row if there is one, else one query for all the parents not loaded."""
+    rows = [row for row in rows if row.municipality_id is None]
+    if not rows:
+        return
+    field = type(rows[0])._meta.get_field(type(rows[0]).tenant_parent)
+    missing = set()
+    for row in rows:
+        if field.is_cached(row):
+            parent = field.get_cached_value(row)
+            row.municipality_id = parent.municipality_id if parent is not None else None
+        elif getattr(row, field.attname) is not None:
+            missing.add(getattr(row, field.attname))
+    if missing:
+        found = dict(
+            field.related_model._base_manager.filter(pk__in=missing).values_list("pk", "municipality_id")
+        )
+        for row in rows:
+            if row.municipality_id is None:
+                row.municipality_id = found.get(getattr(row, field.attname))
+
+
+class TenantRowQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_municipality(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class TenantLink(TenantRow):
+    """A row of a many-to-many link table between two rows of one comune (the explicit `through` model of
+    a ManyToManyField), whose only column besides the two ends is the municipality key.
+
+    Django's related managers (`action.areas.add()`, `.set()`, a ModelForm's save_m2m) write link rows
+    with `bulk_create` on the default manager, which fills the key from `tenant_parent` here: no call
+    site passes `through_defaults`. The admin edits these fields like automatic ones (core.admin_scoping)."""
+
+    objects = TenantRowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def is_tenant_link(field) -> bool:
+    """Whether a many-to-many field's link table is a TenantLink (edited like an automatic one)."""
+    through = getattr(getattr(field, "remote_field", None), "through", None)
+    return isinstance(through, type) and issubclass(through, TenantLink)
+
+
+class TenantOneToOneField(models.OneToOneField):
+    """A one-to-one relation between two rows of a comune. The ORM sees a one-to-one field (reverse
+    accessor, select_related); the database has no unique constraint on the column alone, because on
+    Citus every unique constraint must include the distribution column: the model declares
+    UniqueConstraint(fields=[name, "municipality"]) instead. The target row fixes the municipality, so the
+    pair is unique exactly when the column is. The migrations see a plain ForeignKey (deconstruct)."""
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Amministratore del comune")
     AREA_MANAGER = "area_manager", _("Responsabile di area")
@@ -75,7 +158,7 @@ class Membership(LoggedModel):
         MUNICIPALITY, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("comune")
     )
     role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices)
-    areas = models.ManyToManyField(AREA, blank=True, verbose_name=_("aree"))
+    areas = models.ManyToManyField(AREA, blank=True, through="MembershipArea", verbose_name=_("aree"))
 
     class Meta:
         db_table = "accountability_membership"
@@ -87,6 +170,28 @@ class Membership(LoggedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.municipality})"
+
+
+class MembershipArea(TenantLink):
+    """An area manager's area: the link table of Membership.areas, with the comune's key."""
+
+    tenant_parent = "membership"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(AREA, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "accountability_membership_areas"
+        verbose_name = _("area del ruolo")
+        verbose_name_plural = _("aree dei ruoli")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "membership", "area"], name="membership_area_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} — {self.area_id}"
 
 
 def tenant_model():

@@ -124,7 +124,8 @@ DEMO_PROGRAMS = [
 ]
 
 
-def load_demo_programs() -> list[ImportOutcome]:
+def load_demo_programs(*, with_history: bool = True) -> list[ImportOutcome]:
+    """Import the demo programs; `with_history` adds the invented indicators and update history."""
     outcomes = []
     for program in DEMO_PROGRAMS:
         with transaction.atomic(), write_batch():
@@ -146,7 +147,7 @@ def load_demo_programs() -> list[ImportOutcome]:
                 source_filename=document.filename,
                 source_sha256=document.sha256,
             )
-            if outcome.created:
+            if outcome.created and with_history:
                 add_demo_indicators(outcome.mandate, program.indicators)
                 add_demo_history(outcome.mandate)
         outcomes.append(outcome)

@@ -13,7 +13,7 @@ class ProgramImport(LoggedModel):
     after confirming, `document_titles` keeps each action's title as the document printed it, so a
     later revision can tell a title the staff edited from one the document changed."""
 
-    token = models.CharField(max_length=32, unique=True)
+    token = models.CharField(max_length=32, db_index=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="program_imports", verbose_name=_("comune")
     )
@@ -50,6 +50,7 @@ class ProgramImport(LoggedModel):
             models.Index(fields=["municipality", "sha256"], name="import_document_idx"),
             models.Index(fields=["mandate", "-confirmed_at"], name="import_mandate_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["token", "municipality"], name="import_unique_token")]
 
     def __str__(self) -> str:
         return self.filename

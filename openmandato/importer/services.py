@@ -97,7 +97,13 @@ def import_program(
             imported_at=timezone.now(),
         )
         Principle.objects.bulk_create(
-            Principle(mandate=mandate, title=p.title, text=p.text, position=i)
+            Principle(
+                mandate=mandate,
+                municipality_id=mandate.municipality_id,
+                title=p.title,
+                text=p.text,
+                position=i,
+            )
             for i, p in enumerate(tree.principles)
         )
         writer = _TreeWriter(mandate)

@@ -383,6 +383,7 @@ def _one_comune(
             Section,
             {
                 "id": section_id,
+                "municipality_id": municipality_id,
                 "mandate_id": mandate_id,
                 "parent_id": None,
                 "position": position,
@@ -407,6 +408,7 @@ def _one_comune(
                 Action,
                 {
                     "id": action_id,
+                    "municipality_id": municipality_id,
                     "mandate_id": mandate_id,
                     "section_id": section_id,
                     "parent_id": None,
@@ -433,7 +435,12 @@ def _one_comune(
             )
             writer.add(
                 ACTION_AREAS,
-                {"id": counters.take(ACTION_AREAS), "action_id": action_id, "area_id": area_ids[position]},
+                {
+                    "id": counters.take(ACTION_AREAS),
+                    "municipality_id": municipality_id,
+                    "action_id": action_id,
+                    "area_id": area_ids[position],
+                },
             )
             for day, step_status, step_progress in steps:
                 update_id = counters.take(ProgressUpdate)
@@ -443,6 +450,7 @@ def _one_comune(
                     ProgressUpdate,
                     {
                         "id": update_id,
+                        "municipality_id": municipality_id,
                         "action_id": action_id,
                         "date": day,
                         "status": step_status,
@@ -461,6 +469,7 @@ def _one_comune(
                 if step_status == Status.DONE:
                     item = {
                         "id": counters.take(Evidence),
+                        "municipality_id": municipality_id,
                         "update_id": update_id,
                         "kind": "act",
                         "title": "",
@@ -506,7 +515,7 @@ def _one_comune(
                 entries.append((data, "update", update_id, None))
                 totals["updates"] += 1
             if number == 0:  # one indicator per section, measured twice
-                _indicator(writer, counters, rng, action_id, starts, now, entries, totals)
+                _indicator(writer, counters, rng, municipality_id, action_id, starts, now, entries, totals)
             totals["actions"] += 1
     entries.sort(key=lambda item: item[0]["recorded_at"])
     prev_hash = ledger.GENESIS
@@ -517,6 +526,7 @@ def _one_comune(
             LedgerEntry,
             {
                 "id": counters.take(LedgerEntry),
+                "municipality_id": municipality_id,
                 "mandate_id": mandate_id,
                 "seq": seq,
                 "update_id": update_id,
@@ -535,7 +545,7 @@ def _one_comune(
     return mandate_id
 
 
-def _indicator(writer, counters, rng, action_id, starts, now, entries, totals):
+def _indicator(writer, counters, rng, municipality_id, action_id, starts, now, entries, totals):
     name, unit = rng.choice(INDICATORS)
     baseline = Decimal(rng.randint(0, 50))
     indicator_id = counters.take(Indicator)
@@ -543,6 +553,7 @@ def _indicator(writer, counters, rng, action_id, starts, now, entries, totals):
         Indicator,
         {
             "id": indicator_id,
+            "municipality_id": municipality_id,
             "action_id": action_id,
             "name": name,
             "unit": unit,
@@ -564,6 +575,7 @@ def _indicator(writer, counters, rng, action_id, starts, now, entries, totals):
             Measurement,
             {
                 "id": measurement_id,
+                "municipality_id": municipality_id,
                 "indicator_id": indicator_id,
                 "date": day,
                 "value": Decimal(value),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmandato.accountability.models import LedgerEntry, ProgressUpdate
+from openmandato.core.models import TenantOneToOneField, TenantRow
 from openmandato.programs.models import Action, Municipality
 
 EDIT_WINDOW = datetime.timedelta(minutes=15)
@@ -72,8 +73,10 @@ class Comment(models.Model):
         )
 
 
-class CommentReport(models.Model):
+class CommentReport(TenantRow):
     """A citizen's report of a comment to the comune's moderators."""
+
+    tenant_parent = "comment"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -84,14 +87,20 @@ class CommentReport(models.Model):
     class Meta:
         verbose_name = _("segnalazione di un commento")
         verbose_name_plural = _("segnalazioni di commenti")
-        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="comment_report_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter", "municipality"], name="comment_report_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.comment_id}: {self.reason[:60]}"
 
 
-class Support(models.Model):
+class Support(TenantRow):
     """'Mi sta a cuore': one per citizen per action."""
+
+    tenant_parent = "action"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -100,7 +109,9 @@ class Support(models.Model):
     class Meta:
         verbose_name = _("sostegno")
         verbose_name_plural = _("sostegni")
-        constraints = [models.UniqueConstraint(fields=["action", "user"], name="support_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "user", "municipality"], name="support_once")
+        ]
         indexes = [models.Index(fields=["action", "created_at"], name="support_growth_idx")]
 
     def __str__(self) -> str:
@@ -169,13 +180,17 @@ class Proposal(models.Model):
         return self.title
 
 
-class ProposalSupport(models.Model):
+class ProposalSupport(TenantRow):
+    tenant_parent = "proposal"
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="proposal_support_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user", "municipality"], name="proposal_support_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal_id} ♥ {self.user_id}"
@@ -212,7 +227,7 @@ class Contest(models.Model):
     document_sha256 = models.CharField(max_length=64, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("segnalata il"), default=timezone.now)
-    ledger_entry = models.OneToOneField(
+    ledger_entry = TenantOneToOneField(
         LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answer = models.TextField(_("risposta"), blank=True)
@@ -221,7 +236,7 @@ class Contest(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    answer_ledger_entry = models.OneToOneField(
+    answer_ledger_entry = TenantOneToOneField(
         LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
@@ -234,6 +249,12 @@ class Contest(models.Model):
         indexes = [
             models.Index(fields=["municipality", "answered_at", "created_at"], name="contest_queue_idx"),
             models.Index(fields=["update", "created_at"], name="contest_update_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["ledger_entry", "municipality"], name="contest_unique_entry"),
+            models.UniqueConstraint(
+                fields=["answer_ledger_entry", "municipality"], name="contest_unique_answer_entry"
+            ),
         ]
 
     def __str__(self) -> str:

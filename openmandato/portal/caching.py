@@ -14,11 +14,12 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.views.decorators.http import condition
 
+from openmandato.portal.middleware import site_language
 from openmandato.portal.models import GLOBAL, ChangeMarker, municipality_key
 from openmandato.spid.conf import session_level
 
@@ -51,7 +52,7 @@ def page_etag(request, *args, **kwargs):
         key,
         str(version),
         changed.isoformat() if changed else "-",
-        translation.get_language() or "",
+        site_language(request),  # what SiteLanguageMiddleware activates; known before it runs
         _user_part(request),
         request.get_host(),
         request.get_full_path(),
@@ -64,7 +65,7 @@ def _is_signed_in(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
-def _shareable_request(request) -> bool:
+def shareable_request(request) -> bool:
     """Anonymous GETs without a session or pending messages: everyone asking gets the same page."""
     return (
         request.method in ("GET", "HEAD")
@@ -85,30 +86,62 @@ def _shareable_response(request, response) -> bool:
 
 
 def cacheable(view):
-    """Conditional GET (304 on a repeat visit) and, for anonymous visitors, the shared page cache."""
+    """Conditional GET (304 on a repeat visit) and, for anonymous visitors, the shared page cache: the
+    view marks the request with its ETag and SharedPageCacheMiddleware stores the finished response."""
     conditional = condition(etag_func=page_etag, last_modified_func=last_change)(view)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _shareable_request(request):
-            return conditional(request, *args, **kwargs)
-        etag = page_etag(request, *args, **kwargs)
-        cache_key = PAGE_CACHE_PREFIX + etag
-        response = cache.get(cache_key)
-        if response is None:
-            response = conditional(request, *args, **kwargs)
-            if _shareable_response(request, response):
-                cache.set(cache_key, response, settings.PAGE_CACHE_SECONDS)
-            return response
-        changed = last_change(request, *args, **kwargs)
-        return get_conditional_response(
-            request,
-            etag=quote_etag(etag),
-            last_modified=int(changed.timestamp()) if changed else None,
-            response=response,
-        )
+        if shareable_request(request):
+            request._om_shared_etag = page_etag(request, *args, **kwargs)
+        return conditional(request, *args, **kwargs)
 
+    wrapper.shared_page = True
     return wrapper
+
+
+class SharedPageCacheMiddleware:
+    """Answers an anonymous visit to a page already in the shared cache before the session, language,
+    CSRF, authentication and messages layers run (for such a visit they would change nothing), and
+    stores a page rendered for an anonymous visitor once those layers have added their headers.
+
+    It sits right after WhiteNoise: a hit costs the URL resolution, the change marker (one primary-key
+    query) and one cache read. The key is the ETag the view computes (`page_etag`), the same before and
+    after the view runs because the language comes from the same cookie SiteLanguageMiddleware reads."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not shareable_request(request):
+            return self.get_response(request)
+        match = _cacheable_match(request.path_info)
+        if match is not None:
+            etag = page_etag(request, **match.kwargs)
+            response = cache.get(PAGE_CACHE_PREFIX + etag)
+            if response is not None:
+                changed = last_change(request, **match.kwargs)
+                return get_conditional_response(
+                    request,
+                    etag=quote_etag(etag),
+                    last_modified=int(changed.timestamp()) if changed else None,
+                    response=response,
+                )
+        response = self.get_response(request)
+        etag = getattr(request, "_om_shared_etag", None)
+        if etag is not None and _shareable_response(request, response):
+            # one piece of bytes: a feed is written in hundreds of small chunks, slow to (un)pickle
+            response.content = response.content
+            cache.set(PAGE_CACHE_PREFIX + etag, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+
+def _cacheable_match(path: str):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match if getattr(match.func, "shared_page", False) else None
 
 
 def _user_part(request) -> str:

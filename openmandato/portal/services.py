@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, F, Max, Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from openmandato.accountability import tlog
@@ -10,7 +11,7 @@ from openmandato.accountability.models import Evidence, Indicator, Measurement, 
 from openmandato.accountability.tree import ActionRow, SectionRow, program_tree  # noqa: F401
 from openmandato.participation.queries import support_count_subquery
 from openmandato.programs import rollup
-from openmandato.programs.models import Action, Area, Mandate, Municipality
+from openmandato.programs.models import Action, Area, Mandate, Municipality, Section
 from openmandato.programs.status import Status
 from openmandato.programs.status import status_counts as counted_statuses
 
@@ -54,9 +55,51 @@ def home_provinces(region: str) -> list[str]:
     )
 
 
-def section_tree(mandate: Mandate) -> list[SectionRow]:
-    """Every section with its actions (rolled-up progress, current update and its sources), as a tree."""
-    return program_tree(mandate).roots
+def section_page(mandate: Mandate, section: Section, page_number, per_page: int) -> dict:
+    """A section's page: its progress, its subsections (linked, with theirs) and its own actions a page at a
+    time, each with its sub-actions, current update and sources. Its cost is that of one page of actions,
+    whatever the size of the section or of the programme."""
+    around = list(
+        rollup.with_section_progress(
+            mandate.sections.filter(Q(pk=section.pk) | Q(parent=section))
+            .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
+            .order_by("tree_order", "pk")
+        )
+    )
+    this = next(row for row in around if row.pk == section.pk)
+    tops = mandate.actions.active().filter(section=section, parent__isnull=True).order_by("tree_order", "pk")
+    page = Paginator(tops.values_list("tree_order", flat=True), per_page).get_page(page_number)
+    rows = []
+    shown = list(page.object_list)  # the programme order of this page's top-level actions
+    if shown:
+        # An action's sub-actions follow it in the programme order, before the next top-level action.
+        first, last = shown[0], shown[-1]
+        bound = tops.filter(tree_order__gt=last).values_list("tree_order", flat=True).first()
+        actions = mandate.actions.active().filter(section=section, tree_order__gte=first)
+        if bound is not None:
+            actions = actions.filter(tree_order__lt=bound)
+        actions = list(actions.order_by("tree_order", "pk"))
+        currents = (
+            ProgressUpdate.objects.filter(action__in=actions)
+            .current()
+            .prefetch_related(Prefetch("evidence", Evidence.objects.order_by("pk")))
+        )
+        current_by_action = {update.action_id: update for update in currents}
+        progress = rollup.tree_progress([], actions).actions
+        by_id = {}
+        for action in actions:
+            action.mandate = mandate  # links need the comune's slug: no query per row
+            current = current_by_action.get(action.pk)
+            row = ActionRow(action, progress=progress.get(action.pk), current=current)
+            by_id[action.pk] = row
+            parent = by_id.get(action.parent_id)
+            (parent.children if parent else rows).append(row)
+    return {
+        "section": this,
+        "subsections": [row for row in around if row.pk != section.pk],
+        "page": page,
+        "rows": rows,
+    }
 
 
 def action_detail(action: Action) -> dict:
@@ -146,16 +189,6 @@ def dashboard(mandate: Mandate) -> dict:
         "principles": list(mandate.principles.order_by("position")),
         "has_demo_data": ProgressUpdate.objects.filter(action__mandate=mandate, is_demo=True).exists(),
     }
-
-
-def find_section_row(rows: list[SectionRow], pk: int) -> SectionRow | None:
-    for row in rows:
-        if row.section.pk == pk:
-            return row
-        found = find_section_row(row.children, pk)
-        if found:
-            return found
-    return None
 
 
 SORTS = {

@@ -3,6 +3,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from openmandato.portal import embeds, feeds, views
+from openmandato.portal.caching import cacheable
 
 app_name = "portal"
 urlpatterns = [
@@ -22,10 +23,10 @@ urlpatterns = [
     path("<slug:slug>/actions/", views.action_list, name="action_list"),
     path("<slug:slug>/actions/<int:pk>/", views.action, name="action"),
     path("<slug:slug>/actions/<int:pk>/embed/", embeds.action_embed, name="action_embed"),
-    path("<slug:slug>/actions/<int:pk>/feed.atom", feeds.ActionFeed(), name="action_feed"),
+    path("<slug:slug>/actions/<int:pk>/feed.atom", cacheable(feeds.ActionFeed()), name="action_feed"),
     path("<slug:slug>/areas/<int:pk>/", views.area, name="area"),
     path("<slug:slug>/come-calcoliamo/", views.method, name="method"),
-    path("<slug:slug>/feed.atom", feeds.MunicipalityFeed(), name="feed"),
+    path("<slug:slug>/feed.atom", cacheable(feeds.MunicipalityFeed()), name="feed"),
     path("<slug:slug>/ledger.json", views.ledger_json, name="ledger"),
     path("<slug:slug>/evidence/<int:pk>/", views.evidence_file, name="evidence"),
 ]

@@ -61,10 +61,9 @@ def municipality(request, slug):
 @cacheable
 @tenant_view
 def section(request, slug, pk):
-    row = services.find_section_row(services.section_tree(request.mandate), int(pk))
-    if row is None:
-        raise Http404
-    return render(request, "portal/section.html", page_context(request, row=row))
+    section = get_object_or_404(request.mandate.sections, pk=pk)
+    page = services.section_page(request.mandate, section, request.GET.get("page"), PAGE_SIZE)
+    return render(request, "portal/section.html", page_context(request, **page))
 
 
 @cacheable

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.core.models import LoggedModel, Membership, Role
+from openmandato.core.models import LoggedModel, Membership, Role, TenantLink, TenantRow
 from openmandato.core.permissions import can_see_staff_pages, is_superuser, staff_municipalities
 from openmandato.programs.logos import logo_upload_to, validate_logo
 from openmandato.programs.status import Status
@@ -60,7 +60,10 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(models.Exists(published))
 
     def visible_to(self, user):
-        return self.filter(Q(pk__in=self.model.objects.public().values("pk")) | Q(pk__in=_staff_of(user)))
+        # EXISTS on each candidate row (the one comune of a page, once filtered by slug), not an IN over
+        # every published comune of the country: ~8 ms per signed-in request at 8,000 comuni.
+        published = Mandate.objects.filter(municipality=models.OuterRef("pk"), is_published=True)
+        return self.filter(Q(models.Exists(published)) | Q(pk__in=_staff_of(user)))
 
 
 class Municipality(LoggedModel):
@@ -232,7 +235,9 @@ class Mandate(LoggedModel):
                 raise ValidationError({"is_current": _("Questo comune ha già un mandato in corso.")})
 
 
-class Principle(LoggedModel):
+class Principle(TenantRow, LoggedModel):
+    tenant_parent = "mandate"
+
     mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="principles")
     title = models.CharField(_("titolo"), max_length=200)
     text = models.TextField(_("testo"), blank=True)
@@ -267,7 +272,9 @@ class Area(LoggedModel):
         return self.name
 
 
-class Section(LoggedModel):
+class Section(TenantRow, LoggedModel):
+    tenant_parent = "mandate"
+
     mandate = models.ForeignKey(
         Mandate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("mandato")
     )
@@ -284,7 +291,7 @@ class Section(LoggedModel):
     summary = models.TextField(_("sintesi"), blank=True)
     objective = models.TextField(_("obiettivo"), blank=True)
     areas = models.ManyToManyField(
-        Area, blank=True, related_name="sections", verbose_name=_("aree responsabili")
+        Area, blank=True, through="SectionArea", related_name="sections", verbose_name=_("aree responsabili")
     )
 
     weight = models.DecimalField(
@@ -312,6 +319,26 @@ class Section(LoggedModel):
             if self.pk and ancestor.pk == self.pk:
                 raise ValidationError({"parent": _("Una sezione non può stare dentro sé stessa.")})
             ancestor = ancestor.parent
+
+
+class SectionArea(TenantLink):
+    """A section's responsible area: the link table of Section.areas, with the comune's key."""
+
+    tenant_parent = "section"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "programs_section_areas"
+        verbose_name = _("area responsabile della sezione")
+        verbose_name_plural = _("aree responsabili delle sezioni")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "section", "area"], name="section_area_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section_id} — {self.area_id}"
 
 
 DERIVED_FIELDS = frozenset({"status", "progress", "section_path", "rollup_share", "tree_order"})
@@ -360,10 +387,17 @@ class ActionQuerySet(models.QuerySet):
             membership__role=Role.AREA_MANAGER,
             municipality_id=models.F("membership__municipality_id"),
         ).values("pk")
-        return actions.filter(Q(mandate__municipality_id__in=admin_of) | Q(areas__in=managed)).distinct()
+        in_managed_areas = ActionArea.objects.filter(area__in=managed).values("action_id")
+        # First the user's own comuni (an index on the municipality key), then the role within them: no
+        # join on the areas and no DISTINCT, so the cost is that of their comuni, not of the country.
+        return actions.filter(municipality_id__in=memberships.values("municipality_id")).filter(
+            Q(municipality_id__in=admin_of) | Q(pk__in=in_managed_areas)
+        )
 
 
-class Action(LoggedModel):
+class Action(TenantRow, LoggedModel):
+    tenant_parent = "section"
+
     mandate = models.ForeignKey(
         Mandate, on_delete=models.CASCADE, related_name="actions", editable=False, verbose_name=_("mandato")
     )
@@ -385,7 +419,7 @@ class Action(LoggedModel):
     title = models.CharField(_("titolo"), max_length=TITLE_MAX_LENGTH)
     text = models.TextField(_("testo completo"), blank=True)
     areas = models.ManyToManyField(
-        Area, blank=True, related_name="actions", verbose_name=_("aree responsabili")
+        Area, blank=True, through="ActionArea", related_name="actions", verbose_name=_("aree responsabili")
     )
     status = models.CharField(
         _("stato"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True
@@ -489,3 +523,23 @@ class Action(LoggedModel):
                 return title[:cut].rstrip(" .,;:")
         cut = title.rfind(" ", 0, HEADING_MAX_LENGTH - 1)
         return title[: cut if cut > 30 else HEADING_MAX_LENGTH - 1].rstrip(" .,;:–—-") + "…"
+
+
+class ActionArea(TenantLink):
+    """An action's responsible area: the link table of Action.areas, with the comune's key."""
+
+    tenant_parent = "action"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "programs_action_areas"
+        verbose_name = _("area responsabile dell'azione")
+        verbose_name_plural = _("aree responsabili delle azioni")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "action", "area"], name="action_area_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} — {self.area_id}"

@@ -34,6 +34,11 @@ SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.txt"
 MAX_UNITS = 8
 MATCH_LIMIT = 500  # matches ranked by the database, at most (bounded work for a very common word)
 CANDIDATES = 300  # candidates scored in Python and the most results a search returns
+# A query matching at most this many actions in the country reads the text index before a region's or
+# province's filter (PostgreSQL): its matches are read in index order until MATCH_LIMIT of them fall in
+# the filter, at most TEXT_FIRST_MAX rows; a commoner query walks the filter's actions instead, finding
+# MATCH_LIMIT matches among its first MATCH_LIMIT / (its share of the actions) rows.
+TEXT_FIRST_MAX = 50_000
 EXACT, CORRECTION, SYNONYM = 1.0, 0.9, 0.8
 PREFIX = 0.85  # a word as typed that begins a longer word of the action ("music" in "musicale")
 PREFIX_MIN = 5  # shorter terms match whole words only
@@ -327,12 +332,64 @@ def _db_rank(analysis: Analysis) -> RawSQL:
     )
 
 
-def candidates(queryset: QuerySet, analysis: Analysis) -> list[tuple[int, str, str, str, float]]:
+@dataclass
+class TextFirst:
+    """How to read the full-text index before the filters (PostgreSQL): the single-table conditions on
+    the actions (`actions`, an Action queryset without joins) and the mandates the filters allow
+    (`mandates`, a Mandate queryset). Given by the caller when the filters narrow by place (a region,
+    a province) rather than to one comune."""
+
+    actions: QuerySet
+    mandates: QuerySet
+
+
+def estimated_matches(analysis: Analysis) -> int:
+    """How many searchable actions the query matches at most, from the vocabulary: the sum over its
+    units of their commonest term's document count (0 for a word no action holds)."""
+    return sum(unit.documents for unit in analysis.units)
+
+
+def _text_first_ids(analysis: Analysis, text_first: TextFirst) -> RawSQL:
+    """At most MATCH_LIMIT ids read from the text index first, then kept when their mandate is allowed:
+    a MATERIALIZED CTE the planner cannot fold into the filters' joins. PostgreSQL reads it lazily,
+    so with the LIMIT it stops after MATCH_LIMIT allowed matches (about MATCH_LIMIT / the filter's
+    share of the country rows), never walking the region's actions one by one."""
+    inner, inner_params = (
+        text_first.actions.filter(VectorMatch(_pg_tsquery(analysis)))
+        .order_by()
+        .values("pk", "mandate_id")
+        .query.sql_with_params()
+    )
+    allowed, allowed_params = text_first.mandates.order_by().values("pk").query.sql_with_params()
+    sql = (
+        f"WITH matched AS MATERIALIZED ({inner}) "  # noqa: S608 (Django's own SQL, parameters apart)
+        f"SELECT matched.pk FROM matched WHERE matched.mandate_id IN ({allowed}) LIMIT %s"
+    )
+    return RawSQL(sql, (*inner_params, *allowed_params, MATCH_LIMIT))  # noqa: S611
+
+
+def candidates(
+    queryset: QuerySet, analysis: Analysis, text_first: TextFirst | None = None
+) -> list[tuple[int, str, str, str, float]]:
     """(id, title, search document, section title, database rank) of the best CANDIDATES + 1 of at most
-    MATCH_LIMIT matches."""
+    MATCH_LIMIT matches.
+
+    Which to read first — the filters' actions or the text index — is decided here, not left to the
+    planner (which cannot know how a word's matches are spread across regions: for a word in 1–2 % of
+    the actions it walked a region's actions testing each against the query). When the caller allows
+    it (`text_first`) and the vocabulary says the query matches at most TEXT_FIRST_MAX actions in the
+    whole country, the index is read first; otherwise the filters' actions are walked, as they should
+    be for a common word (any MATCH_LIMIT of its many matches in the region come quickly) or one comune."""
     from openmandato.programs.models import Action
 
-    bounded = matching(queryset, analysis).order_by().values("pk")[:MATCH_LIMIT]
+    if (
+        text_first is not None
+        and connection.vendor == "postgresql"
+        and estimated_matches(analysis) <= TEXT_FIRST_MAX
+    ):
+        bounded = _text_first_ids(analysis, text_first)
+    else:
+        bounded = matching(queryset, analysis).order_by().values("pk")[:MATCH_LIMIT]
     rows = (
         Action.objects.filter(pk__in=bounded)
         .annotate(db_rank=_db_rank(analysis))
@@ -380,13 +437,14 @@ def score(analysis: Analysis, title: str, document: str, section: str = "") -> t
     return 2 * share + 0.5 * total / len(analysis.units) + 0.1 * brevity, matched
 
 
-def search(queryset: QuerySet, text: str) -> Results:
-    """The actions of `queryset` for `text`, best first (at most CANDIDATES), and the analysis."""
+def search(queryset: QuerySet, text: str, text_first: TextFirst | None = None) -> Results:
+    """The actions of `queryset` for `text`, best first (at most CANDIDATES), and the analysis.
+    `text_first`: the same restriction as `queryset`, split for reading the text index first."""
     analysis = analyse(text)
     results = Results(analysis)
     if not analysis.units:
         return results
-    rows = candidates(queryset, analysis)
+    rows = candidates(queryset, analysis, text_first)
     results.truncated = len(rows) > CANDIDATES
     scored = []
     for pk, title, document, section, db_rank in rows[:CANDIDATES]:
@@ -412,23 +470,30 @@ def _is_hit(word: str, terms: set[str]) -> bool:
 
 
 def snippet_parts(text: str, terms: set[str]) -> list[tuple[str, bool]]:
-    """The passage of `text` around its first matching word, as (piece, is_match) pieces."""
+    """The passage of `text` around its first matching word, as (piece, is_match) pieces. Words are
+    tested up to the first match and within the passage only, each distinct word once."""
     text = " ".join((text or "").split())
     tokens = list(TOKEN.finditer(text))
-    hits = [i for i, m in enumerate(tokens) if _is_hit(m.group(), terms)]
     if not tokens:
         return [(text, False)] if text else []
-    first = hits[0] if hits else 0
+    tested: dict[str, bool] = {}
+
+    def is_hit(i: int) -> bool:
+        word = tokens[i].group()
+        if word not in tested:
+            tested[word] = _is_hit(word, terms)
+        return tested[word]
+
+    first = next((i for i in range(len(tokens)) if is_hit(i)), 0)
     start_tok = max(0, first - 6)
     end_tok = min(len(tokens), start_tok + SNIPPET_WORDS)
     start = tokens[start_tok].start() if start_tok else 0
     end = tokens[end_tok - 1].end() if end_tok < len(tokens) else len(text)
     parts: list[tuple[str, bool]] = [("…", False)] if start else []
     cursor = start
-    hit_set = set(hits)
     for i in range(start_tok, end_tok):
         match = tokens[i]
-        if i in hit_set:
+        if is_hit(i):
             if match.start() > cursor:
                 parts.append((text[cursor : match.start()], False))
             parts.append((match.group(), True))
@@ -439,13 +504,13 @@ def snippet_parts(text: str, terms: set[str]) -> list[tuple[str, bool]]:
     return [p for p in parts if p[0]]
 
 
+def parts_html(parts: list[tuple[str, bool]]) -> SafeString:
+    """Snippet pieces with the matching words in <mark>, every piece escaped."""
+    return format_html_join(
+        "", "{}", ((format_html("<mark>{}</mark>", piece) if hit else piece,) for piece, hit in parts)
+    )
+
+
 def snippet_html(text: str, terms: set[str]) -> SafeString:
     """The passage with its matching words in <mark>, every piece escaped."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html("<mark>{}</mark>", piece) if hit else piece,)
-            for piece, hit in snippet_parts(text, terms)
-        ),
-    )
+    return parts_html(snippet_parts(text, terms))

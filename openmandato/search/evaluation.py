@@ -72,32 +72,9 @@ def load_demo_texts() -> None:
     """The demo programs (Cremona, Valenza) as `load_demo_programs` imports them, without the invented
     history and indicators: search and compare read only the texts, and the history's thousand saves
     were most of the accuracy test's time."""
-    from openmandato.core.batching import write_batch
-    from openmandato.demo.services import DATA_DIR, DEMO_PROGRAMS
-    from openmandato.importer.parsing import parse_blocks
-    from openmandato.importer.reading import read_document
-    from openmandato.importer.services import import_program
+    from openmandato.demo.services import load_demo_programs
 
-    for program in DEMO_PROGRAMS:
-        with transaction.atomic(), write_batch():
-            Municipality.objects.update_or_create(
-                slug=program.name.lower(),
-                defaults={
-                    "name": program.name,
-                    "province": program.province,
-                    "region": program.region,
-                    "istat_code": program.istat_code,
-                },
-            )
-            document = read_document(DATA_DIR / program.filename)
-            tree = parse_blocks(document.blocks)
-            tree.period = tree.period or program.period
-            import_program(
-                tree,
-                municipality_name=program.name,
-                source_filename=document.filename,
-                source_sha256=document.sha256,
-            )
+    load_demo_programs(with_history=False)
 
 
 def load_world() -> None:

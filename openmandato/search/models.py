@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openmandato.core.models import TenantRow
 from openmandato.programs.models import Action
 
 
@@ -66,8 +67,11 @@ class MandateVocabulary(models.Model):
         return str(self.mandate_id)
 
 
-class ActionNeighbour(models.Model):
-    """A similar action of another comune, with its score (0–1): the compare page reads these rows."""
+class ActionNeighbour(TenantRow):
+    """A similar action of another comune, with its score (0–1): the compare page reads these rows.
+    The row belongs to the comune of `action`."""
+
+    tenant_parent = "action"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
     neighbour = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
@@ -77,7 +81,9 @@ class ActionNeighbour(models.Model):
         verbose_name = _("impegno simile")
         verbose_name_plural = _("impegni simili")
         constraints = [
-            models.UniqueConstraint(fields=["action", "neighbour"], name="neighbour_unique_pair"),
+            models.UniqueConstraint(
+                fields=["action", "neighbour", "municipality"], name="neighbour_unique_pair"
+            ),
         ]
         indexes = [models.Index(fields=["action", "-score"], name="neighbour_by_score_idx")]
 

@@ -12,9 +12,9 @@ from django.db.models import Max, Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from openmandato.programs.models import Action
+from openmandato.programs.models import Action, Mandate
 from openmandato.programs.status import Status
-from openmandato.search.engine import Results, search, snippet_html, snippet_parts
+from openmandato.search.engine import Results, TextFirst, parts_html, search, snippet_parts
 from openmandato.search.similarity import THRESHOLD
 from openmandato.search.vocabulary import searchable_actions
 
@@ -94,27 +94,47 @@ class Filters:
             mission=mission if mission in MISSIONS else "",
         )
 
+    def _place(self, municipality: str) -> Q:
+        """The region and province conditions, on the municipality reached by the `municipality` path."""
+        condition = Q()
+        if self.region:
+            # the canonical spelling, compared exactly: the planner's statistics then know how many
+            # comuni the region has (iexact compares UPPER(region), of which it knows nothing)
+            canonical = {r.lower(): r for r in REGIONS}.get(self.region.lower())
+            if canonical:
+                condition &= Q(**{f"{municipality}region": canonical})
+            else:
+                condition &= Q(**{f"{municipality}region__iexact": self.region})
+        if self.province:
+            condition &= Q(**{f"{municipality}province__iexact": self.province})
+        return condition
+
+    def _own(self) -> Q:
+        """The conditions on the action itself."""
+        condition = Q()
+        if self.status:
+            condition &= Q(status=self.status)
+        if self.mission:
+            condition &= Q(dup_mission=self.mission)
+        return condition
+
     def apply(self, queryset: QuerySet) -> QuerySet:
         if self.municipality:
             queryset = queryset.filter(
                 Q(mandate__municipality__slug=self.municipality)
                 | Q(mandate__municipality__name__iexact=self.municipality)
             )
-        if self.region:
-            # the canonical spelling, compared exactly: the planner's statistics then know how many
-            # comuni the region has (iexact compares UPPER(region), of which it knows nothing)
-            canonical = {r.lower(): r for r in REGIONS}.get(self.region.lower())
-            if canonical:
-                queryset = queryset.filter(mandate__municipality__region=canonical)
-            else:
-                queryset = queryset.filter(mandate__municipality__region__iexact=self.region)
-        if self.province:
-            queryset = queryset.filter(mandate__municipality__province__iexact=self.province)
-        if self.status:
-            queryset = queryset.filter(status=self.status)
-        if self.mission:
-            queryset = queryset.filter(dup_mission=self.mission)
-        return queryset
+        return queryset.filter(self._place("mandate__municipality__"), self._own())
+
+    def text_first(self) -> TextFirst | None:
+        """The searchable actions these filters allow, split into the conditions on the actions alone
+        and the mandates allowed, for reading the text index first (engine.candidates) — when they
+        narrow by place (region, province) but not to one comune, whose actions are always fewest."""
+        if self.municipality or not (self.region or self.province):
+            return None
+        actions = Action.objects.active().filter(self._own())  # searchable_actions(): one table here
+        mandates = Mandate.objects.filter(is_published=True, is_current=True)
+        return TextFirst(actions, mandates.filter(self._place("municipality__")))
 
     @property
     def active(self) -> bool:
@@ -144,35 +164,33 @@ class SearchPage:
 def run_search(text: str, filters: Filters, page: int = 1, queryset: QuerySet | None = None) -> SearchPage:
     """One page of ranked results for `text` among the searchable actions (or `queryset`), filtered."""
     base = filters.apply(searchable_actions() if queryset is None else queryset)
-    results = search(base, text)
+    results = search(base, text, filters.text_first() if queryset is None else None)
     pages = max(1, math.ceil(len(results.hits) / PAGE_SIZE))
     page = min(max(page, 1), pages)
     hits = results.hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     actions = load_actions([hit.pk for hit in hits])
     terms = results.analysis.terms
     rows = [
-        Row(actions[hit.pk], hit.score, hit.matched, snippet_html(_text(actions[hit.pk], terms), terms))
+        Row(actions[hit.pk], hit.score, hit.matched, parts_html(_snippet(actions[hit.pk], terms)))
         for hit in hits
         if hit.pk in actions
     ]
     return SearchPage(results, rows, page, pages)
 
 
-def _text(action: Action, terms: set[str]) -> str:
-    """The text to quote: the full text, or the title when only the title matches."""
-    if action.text and any(hit for _piece, hit in snippet_parts(action.text, terms)):
-        return action.text
-    return (
-        action.title
-        if any(hit for _piece, hit in snippet_parts(action.title, terms))
-        else action.text or action.title
-    )
+def _snippet(action: Action, terms: set[str]) -> list[tuple[str, bool]]:
+    """The passage to quote, as snippet_parts: from the full text, or the title when only it matches."""
+    parts = snippet_parts(action.text, terms) if action.text else []
+    if any(hit for _piece, hit in parts):
+        return parts
+    title = snippet_parts(action.title, terms)
+    return title if any(hit for _piece, hit in title) or not parts else parts
 
 
 def plain_snippet(action: Action, terms: set[str]) -> tuple[str, list[list[int]]]:
     """The snippet as plain text and the [start, end) offsets of its matching words (for the API)."""
     text, marks = "", []
-    for piece, hit in snippet_parts(_text(action, terms), terms):
+    for piece, hit in _snippet(action, terms):
         if hit:
             marks.append([len(text), len(text) + len(piece)])
         text += piece
@@ -228,7 +246,7 @@ def similar_actions(origin: Action, filters: Filters, limit: int = 30) -> list[N
 
 def best_per_municipality(text: str, filters: Filters, limit: int = 30) -> list[Neighbour]:
     """For a typed promise: each comune's best action matching every word (or its synonyms), best first."""
-    results = search(filters.apply(searchable_actions()), text)
+    results = search(filters.apply(searchable_actions()), text, filters.text_first())
     units = len(results.analysis.units)
     best: dict[int, int] = {}
     hits = [hit for hit in results.hits if hit.matched == units]

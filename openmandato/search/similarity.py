@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from django.db import transaction
 
+from openmandato.core.models import fill_municipality
 from openmandato.programs.models import Action
 from openmandato.search.engine import (
     Alternative,
@@ -242,8 +243,10 @@ def refresh_neighbours(mandate_id: int, idf: Idf | None = None) -> int:
     with transaction.atomic():
         ActionNeighbour.objects.filter(action_id__in=mandate_actions).delete()
         ActionNeighbour.objects.filter(neighbour_id__in=mandate_actions).delete()
+        rows = [ActionNeighbour(action_id=a, neighbour_id=b, score=s) for (a, b), s in pairs.items()]
+        fill_municipality(rows)
         ActionNeighbour.objects.bulk_create(
-            [ActionNeighbour(action_id=a, neighbour_id=b, score=s) for (a, b), s in pairs.items()],
+            rows,
             batch_size=2000,
             ignore_conflicts=True,
         )

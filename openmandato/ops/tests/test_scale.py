@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -53,6 +54,18 @@ def query_counts(client, urls: list[str]) -> dict[str, int]:
         assert response.status_code == 200, url
         counts[re.sub(r"/[^/]+/", "/<slug>/", url, count=1)] = len(queries)
     return counts
+
+
+def _progress(action, progress: int, date: datetime.date, note: str) -> None:
+    record_progress(
+        action,
+        user=AnonymousUser(),
+        status="in_progress",
+        progress=progress,
+        date=date,
+        note=note,
+        system=True,
+    )
 
 
 def _shape(url: str) -> str:
@@ -126,6 +139,10 @@ def test_anonymous_pages_come_from_the_shared_cache_and_a_write_shows_at_once(cl
     assert again.content == first.content
     assert len(queries) == 1, [q["sql"] for q in queries]
     assert "portal_changemarker" in queries[0]["sql"]
+    # answered before the session, language and framing layers, yet with everything they add
+    for header in ("Content-Language", "Vary", "X-Frame-Options", "Content-Security-Policy", "ETag"):
+        assert again[header] == first[header], header
+    assert again.wsgi_request.__dict__.get("session") is None  # the session layer never ran
     # a repeat visit with the ETag is a 304 from the cache, with the same single query
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
@@ -133,15 +150,7 @@ def test_anonymous_pages_come_from_the_shared_cache_and_a_write_shows_at_once(cl
 
     home_before = client.get("/").content.decode()
     other_page = client.get(f"/{other.slug}/")
-    record_progress(
-        action,
-        user=AnonymousUser(),
-        status="in_progress",
-        progress=77,
-        date=datetime.date(2025, 6, 1),
-        note="Cantiere aperto il <b>1 giugno</b>",
-        system=True,
-    )
+    _progress(action, 77, datetime.date(2025, 6, 1), "Cantiere aperto il <b>1 giugno</b>")
     changed = client.get(url)
     assert changed["ETag"] != first["ETag"]
     assert "Cantiere aperto il" in changed.content.decode()
@@ -202,10 +211,14 @@ def test_no_query_of_a_comune_page_scans_a_tenant_table_on_postgresql(client):
         pytest.skip("EXPLAIN plans are checked on PostgreSQL")
     synthetic.generate(6, 8, 2, seed=7)
     comune = Municipality.objects.order_by("pk")[2]
+    assert _tenant_table_scans(client, comune_pages(comune)) == []
+
+
+def _tenant_table_scans(client, urls: list[str]) -> list[tuple]:
     offenders = []
-    for url in comune_pages(comune):
+    for url in urls:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
+            assert client.get(url).status_code == 200, url
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")  # never leaks past this block
             for query in queries:
@@ -216,7 +229,63 @@ def test_no_query_of_a_comune_page_scans_a_tenant_table_on_postgresql(client):
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 for table in TENANT_TABLES.findall(plan):
                     offenders.append((url, table, sql[:300]))
-    assert offenders == []
+    return offenders
+
+
+def _rows_read(client, urls: list[str], table: str) -> list[int]:
+    """Rows each plan node on `table` returned (EXPLAIN ANALYZE), over every SELECT of the pages."""
+    import json
+
+    read = [0]
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        with transaction.atomic(), connection.cursor() as cursor:
+            for query in queries:
+                if not query["sql"].lstrip().upper().startswith("SELECT"):
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0]
+                nodes = [(plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]]
+                while nodes:
+                    node = nodes.pop()
+                    nodes.extend(node.get("Plans", []))
+                    if node.get("Relation Name") == table:
+                        read.append(node["Actual Rows"] * node["Actual Loops"])
+    return read
+
+
+@pytest.mark.django_db
+def test_the_back_office_of_a_comune_reads_only_its_comuni_on_postgresql(client, django_user_model):
+    """Found at 8,000 comuni: an administrator's "my actions" joined every action of the country to the
+    areas (an OR across a join, then DISTINCT) and took minutes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN plans are checked on PostgreSQL")
+    from openmandato.core.models import Membership, Role
+
+    synthetic.generate(6, 8, 2, seed=11)
+    comune = Municipality.objects.order_by("pk")[2]
+    administrator = django_user_model.objects.create_user("sindaca")
+    Membership.objects.create(user=administrator, municipality=comune, role=Role.ADMINISTRATOR)
+    manager = django_user_model.objects.create_user("responsabile")
+    membership = Membership.objects.create(user=manager, municipality=comune, role=Role.AREA_MANAGER)
+    membership.areas.add(comune.areas.order_by("pk").first())
+    pages = ["/backoffice/", "/backoffice/?show=stale", "/backoffice/?show=overdue"]
+    own = Action.objects.filter(mandate__municipality=comune).count()
+    for user in (administrator, manager):
+        client.force_login(user)
+        assert _tenant_table_scans(client, pages) == [], user
+        # what the plans actually read: never more actions than the comune has (the country has 6x)
+        assert max(_rows_read(client, pages, "programs_action")) <= own, user
+    # the signed-in visitor's tenant check reads the mandates of this comune only, not the country's
+    client.force_login(administrator)
+    assert max(_rows_read(client, [f"/{comune.slug}/"], "programs_mandate")) <= comune.mandates.count()
+    mine = set(Action.objects.updatable_by(manager).values_list("pk", flat=True))
+    area = membership.areas.get()
+    assert mine and mine == set(area.actions.active().leaves().values_list("pk", flat=True))
+    assert set(Action.objects.updatable_by(administrator).values_list("pk", flat=True)) == set(
+        Action.objects.filter(mandate__municipality=comune).active().leaves().values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.django_db
@@ -243,3 +312,65 @@ def test_the_catalogue_comes_in_pages_that_link_to_the_next(client, monkeypatch)
         assert client.get(f"/catalog.jsonld?page={page}").status_code == 200
     for page in ["1%00", "99999999999999999999"]:  # NUL bytes, huge numbers: a clear refusal
         assert client.get(f"/catalog.jsonld?page={page}").status_code == 400
+
+
+@pytest.mark.django_db
+def test_api_list_and_feeds_come_from_the_shared_cache_and_show_a_write_at_once(client, page_cache, settings):
+    settings.API_RATE_ANON = "1000/m"
+    synthetic.generate(2, 4, 1, seed=5)
+    comune, other = Municipality.objects.order_by("pk")
+    action = Action.objects.filter(mandate__municipality=comune).order_by("pk").first()
+    urls = [
+        f"/api/v1/actions?municipality={comune.slug}",
+        f"/api/v1/updates?municipality={comune.slug}",
+        f"/{comune.slug}/feed.atom",
+        f"/{comune.slug}/actions/{action.pk}/feed.atom",
+    ]
+    first = {url: client.get(url) for url in urls}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+        assert again.status_code == 200 and again.content == first[url].content, url
+        assert len(queries) == 1 and "portal_changemarker" in queries[0]["sql"], (url, len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, HTTP_IF_NONE_MATCH=first[url]["ETag"]).status_code == 304, url
+        assert len(queries) == 1, url
+    other_api = client.get(f"/api/v1/actions?municipality={other.slug}")
+    _progress(action, 61, datetime.date(2025, 7, 1), "Lavori affidati alla ditta")
+    for url in urls:
+        changed = client.get(url)
+        assert changed.content != first[url].content, url
+    assert "Lavori affidati alla ditta" in client.get(urls[2]).content.decode()
+    listed = {row["id"]: row for row in client.get(urls[0]).json()["items"]}
+    assert listed[action.pk]["progress"] == 61
+    # the other comune's API answer keeps its stored copy: its marker did not move
+    with CaptureQueriesContext(connection) as queries:
+        same = client.get(f"/api/v1/actions?municipality={other.slug}")
+    assert same.content == other_api.content and len(queries) == 1
+
+
+@pytest.mark.django_db
+def test_a_stored_api_answer_still_counts_against_the_rate_limit(client, page_cache, settings):
+    settings.API_RATE_ANON = "3/m"
+    cache.clear()  # the counters of earlier tests from this address
+    synthetic.generate(1, 2, 0, seed=7)
+    url = f"/api/v1/actions?municipality={Municipality.objects.get().slug}"
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get(url)
+    assert refused.status_code == 429 and refused.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_or_token_api_read_is_never_stored(client, page_cache, django_user_model, settings):
+    settings.API_RATE_ANON = settings.API_RATE_TOKEN = "1000/m"
+    synthetic.generate(1, 2, 0, seed=9)
+    url = f"/api/v1/actions?municipality={Municipality.objects.get().slug}"
+    for _ in range(2):  # a request with a token is rendered for it
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, HTTP_AUTHORIZATION="Bearer not-a-token")
+        assert any("programs_action" in q["sql"] for q in queries)
+    client.force_login(django_user_model.objects.create_user("lettore", password="x" * 20))
+    for _ in range(2):  # a visitor with a session is rendered for them
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert any("programs_action" in q["sql"] for q in queries)

@@ -253,7 +253,10 @@ def test_the_list_is_paginated_and_keeps_the_search(client, people):
     for n, user in enumerate(many):
         user.first_name = f"Sostenitore {n:02}"
         user.save()
-    Support.objects.bulk_create(Support(action=people.action_a, user=user) for user in many)
+    key = people.action_a.municipality_id  # bulk_create skips save(), which fills it
+    Support.objects.bulk_create(
+        Support(municipality_id=key, action=people.action_a, user=user) for user in many
+    )
     client.force_login(people.users["admin"])
     first = text(client.get(page_url(people), {"nome": "sostenitore"}))
     assert first.count("<tr><td>Sostenitore") == 30

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -142,11 +143,12 @@ def test_query_count_does_not_grow_with_the_number_of_actions(client):
         assert count_queries(client, f"/{small.slug}/{suffix}") == count_queries(
             client, f"/{large.slug}/{suffix}"
         )
-    small_section = small.mandates.get().sections.first().pk
-    large_section = large.mandates.get().sections.first().pk
-    assert count_queries(client, f"/{small.slug}/sections/{small_section}/") == count_queries(
-        client, f"/{large.slug}/sections/{large_section}/"
-    )
+    for title in ("Sezione 0", "Sottosezione 0"):  # a chapter, and a section of 1 or 100 actions
+        small_section = small.mandates.get().sections.get(title=title).pk
+        large_section = large.mandates.get().sections.get(title=title).pk
+        assert count_queries(client, f"/{small.slug}/sections/{small_section}/") == count_queries(
+            client, f"/{large.slug}/sections/{large_section}/"
+        )
     small_area, large_area = small.areas.get().pk, large.areas.get().pk
     assert count_queries(client, f"/{small.slug}/areas/{small_area}/") == count_queries(
         client, f"/{large.slug}/areas/{large_area}/"
@@ -167,3 +169,30 @@ def test_italian_is_the_default_whatever_the_browser_asks(client, programs):
     body = client.get("/valenza/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="it">' in body
     assert "Non avviata" in body
+
+
+def test_a_large_section_shows_its_actions_a_page_at_a_time_and_its_subsections_as_links(client):
+    from openmandato.portal.views import PAGE_SIZE
+
+    municipality = build_mandate("Vasto", 600)  # 60 actions in each subsection
+    mandate = municipality.mandates.get()
+    chapter = mandate.sections.get(title="Sezione 3")
+    section = mandate.sections.get(title="Sottosezione 3")
+    order = list(mandate.actions.filter(section=section).order_by("tree_order").values_list("pk", flat=True))
+    sub = mandate.actions.filter(section=section).order_by("tree_order")[1]
+    child = make_actions(section, 1)[0]
+    child.parent = sub
+    child.save()
+    url = f"/{municipality.slug}/sections/{section.pk}/"
+    first = client.get(url).content.decode()
+    shown = [int(pk) for pk in re.findall(r'<li class="action-item" id="action-(\d+)"', first)]
+    assert shown[:2] == order[:2] and len([pk for pk in shown if pk != child.pk]) == PAGE_SIZE
+    assert shown[2] == child.pk  # a sub-action comes under its action
+    assert 'rel="next"' in first and f"Pagina 1 di {-(-len(order) // PAGE_SIZE)}" in first
+    second = client.get(url + "?page=2").content.decode()
+    assert re.findall(r'id="action-(\d+)"', second)[0] == str(order[PAGE_SIZE])
+    last = client.get(url + "?page=999").content.decode()  # past the end: the last page, not an error
+    assert str(order[-1]) in re.findall(r'id="action-(\d+)"', last)
+    chapter_page = client.get(f"/{municipality.slug}/sections/{chapter.pk}/").content.decode()
+    assert f'href="/{municipality.slug}/sections/{section.pk}/"' in chapter_page
+    assert 'class="action-item"' not in chapter_page  # its subsections' actions are on their own pages

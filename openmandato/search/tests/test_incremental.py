@@ -152,3 +152,58 @@ def test_the_search_candidate_query_matches_in_its_bounded_subquery_without_a_se
     lines = plan.splitlines()
     scan = next(i for i, line in enumerate(lines) if "on programs_action u0" in line)
     assert any("search_vector @@" in line for line in lines[scan : scan + 4]), plan
+
+
+def test_a_region_search_for_a_rare_word_reads_the_text_index_before_the_region(indexed):
+    """The order is decided from the vocabulary, not left to the planner: a query matching few actions
+    in the country reads their index entries first (a MATERIALIZED CTE) and keeps those of the region;
+    a commoner one walks the region's actions."""
+    from openmandato.search.services import Filters
+
+    filters = Filters(region="Piemonte")
+    analysis = engine.analyse("telemedicina")
+    assert 0 < engine.estimated_matches(analysis) <= engine.TEXT_FIRST_MAX
+    with CaptureQueriesContext(connection) as first:
+        engine.candidates(filters.apply(searchable_actions()), analysis, filters.text_first())
+    sql = first.captured_queries[-1]["sql"]
+    assert "MATERIALIZED" in sql, sql
+    plan = explain_sql(sql)
+    matched = cte_subtree(plan, "CTE matched")  # what is read first
+    assert "search_vector @@" in matched and "programs_action" in matched, plan
+    assert "programs_mandate" not in matched and "region" not in matched, plan
+
+    common = engine.analyse("telemedicina")
+    for unit in common.units:
+        unit.documents = engine.TEXT_FIRST_MAX + 1  # as a word held by that many actions would be
+    with CaptureQueriesContext(connection) as walked:
+        engine.candidates(filters.apply(searchable_actions()), common, filters.text_first())
+    assert "MATERIALIZED" not in walked.captured_queries[-1]["sql"]
+    # one comune: its own actions are always fewest, the text index is never read first
+    assert Filters(municipality="borgo-alto", region="Piemonte").text_first() is None
+
+
+def test_the_text_index_has_no_pending_list(indexed):
+    """Every search would scan GIN's unsorted pending list (up to 4 MB) until a vacuum merged it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'action_search_vector_gin'")
+        assert "fastupdate=off" in (cursor.fetchone()[0] or [])
+
+
+def cte_subtree(plan: str, name: str) -> str:
+    """The lines of a plan under the node `name` (those indented deeper than it, up to the next sibling):
+    the line order around it depends on the join the planner picks, its subtree does not."""
+    lines = plan.splitlines()
+    start = next(index for index, line in enumerate(lines) if name in line)
+    depth = len(lines[start]) - len(lines[start].lstrip())
+    subtree = [lines[start]]
+    for line in lines[start + 1 :]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        subtree.append(line)
+    return "\n".join(subtree)
+
+
+def explain_sql(sql):
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())

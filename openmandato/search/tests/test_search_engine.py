@@ -98,3 +98,27 @@ def test_trigram_similarity_and_edit_distance_follow_their_definitions():
     assert edit_distance("liuteira", "liuteria") == 1
     assert edit_distance("parchegi", "parcheggi") == 1
     assert edit_distance("", "abc") == 3
+
+
+def test_a_filtered_search_finds_the_same_whichever_it_reads_first(comuni):
+    """Reading the text index before the region (engine.candidates, PostgreSQL) or the region's actions
+    first gives the same results, the filters on the action itself included."""
+    from openmandato.programs.models import Action
+    from openmandato.search.services import Filters, run_search
+
+    Action.objects.filter(title__startswith="Telemedicina").update(status="in_progress")
+    for filters in (
+        Filters(region="toscana"),
+        Filters(province="TO"),
+        Filters(region="Toscana", status="in_progress"),
+        Filters(region="Piemonte", mission="10"),
+    ):
+        for query in ("telemedicina", "parcheggi piste", "scuola", "viabilita"):
+            assert filters.text_first() is not None
+            fast = [(row.action.pk, row.score) for row in run_search(query, filters).rows]
+            walked = search(filters.apply(searchable_actions()), query)
+            assert fast == [(hit.pk, hit.score) for hit in walked.hits[:20]], (filters, query)
+    assert [row.action.title for row in run_search("telemedicina", Filters(region="Toscana")).rows] == [
+        "Telemedicina per gli anziani delle frazioni"
+    ]
+    assert run_search("telemedicina", Filters(region="Toscana", status="done")).rows == []

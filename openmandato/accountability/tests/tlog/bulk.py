@@ -18,6 +18,7 @@ def bulk_history(mandate: Mandate, actions: list[Action], count: int, day: datet
         ProgressUpdate.objects.bulk_create(
             [
                 ProgressUpdate(
+                    municipality_id=mandate.municipality_id,  # bulk_create skips save(), which fills it
                     action=actions[i % len(actions)],
                     date=day - datetime.timedelta(days=(count - i) // len(actions)),
                     status=STATUSES[i % len(STATUSES)],
@@ -40,6 +41,7 @@ def bulk_history(mandate: Mandate, actions: list[Action], count: int, day: datet
             seq += 1
             rows.append(
                 LedgerEntry(
+                    municipality_id=mandate.municipality_id,
                     mandate=mandate,
                     seq=seq,
                     update=update,
