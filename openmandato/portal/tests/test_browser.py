@@ -60,7 +60,7 @@ def test_keyboard_users_can_skip_to_the_content_and_reach_the_filters(page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Vai al contenuto"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url("**#main")  # the fragment navigation lands asynchronously: wait, do not sample
     for _ in range(40):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "f-q":
