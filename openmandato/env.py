@@ -87,7 +87,7 @@ def cache_from_environment(var_dir) -> dict:
     scheme, _sep, rest = url.partition("://")
     if scheme in ("redis", "rediss", "unix"):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "openmandato.cache.SharedRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
         }

@@ -14,6 +14,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, router
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
@@ -34,11 +35,29 @@ def marker_key(kwargs) -> str:
 def _marker(request, key: str):
     memo = request.__dict__.setdefault("_om_markers", {})
     if key not in memo:
-        memo[key] = ChangeMarker.objects.filter(key=key).values_list("version", "changed_at").first() or (
-            0,
-            None,
-        )
+        memo[key] = read_marker(key)
     return memo[key]
+
+
+def read_marker(key: str) -> tuple[int, object]:
+    """(version, changed_at) of a change marker, (0, None) if none was written yet.
+
+    The one query of a page served from the shared cache, so it is written once as SQL: building it
+    through the ORM cost more than running it (half of a cache hit's time in the profile)."""
+    alias = router.db_for_read(ChangeMarker)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(MARKER_SQL, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return 0, None
+    version, changed = row
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)  # SQLite: text or naive
+    return version, convert(changed, None, connection) if convert else changed
+
+
+# portal_changemarker's columns, quoted the same way by SQLite and PostgreSQL
+MARKER_SQL = 'SELECT "version", "changed_at" FROM "portal_changemarker" WHERE "key" = %s'
 
 
 def last_change(request, *args, **kwargs):

@@ -22,7 +22,7 @@ def shared_cache(settings):
     prefix = f"om_participation:{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "openmandato.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }

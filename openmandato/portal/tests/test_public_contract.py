@@ -85,6 +85,25 @@ def test_a_repeat_visit_is_a_304(client, programs):
     assert english["ETag"] != first["ETag"]
 
 
+def test_the_change_marker_read_as_sql_is_the_one_the_orm_sees(programs):
+    from openmandato.portal.caching import read_marker
+    from openmandato.portal.models import ChangeMarker
+
+    def orm(key):
+        return ChangeMarker.objects.filter(key=key).values_list("version", "changed_at").get()
+
+    before = read_marker("c:valenza")
+    assert before == orm("c:valenza") and before[1].utcoffset() is not None
+    assert read_marker("c:non-esiste") == (0, None)
+    action = Action.objects.filter(mandate__municipality__slug="valenza").first()
+    record_progress(
+        action, user=None, system=True, status="in_progress", progress=5, date=datetime.date(2024, 1, 1)
+    )
+    after = read_marker("c:valenza")
+    assert after == orm("c:valenza") and after[0] > before[0] and after[1] >= before[1]
+    assert read_marker("*") == orm("*")
+
+
 @pytest.mark.parametrize(
     ("query", "count", "rows"),
     [

@@ -111,8 +111,8 @@ def test_every_environment_variable_is_in_the_readme_table():
 @pytest.mark.parametrize(
     ("env", "backend"),
     [
-        ({"REDIS_URL": "redis://127.0.0.1:6379/12"}, "redis.RedisCache"),
-        ({"CACHE_URL": "redis://127.0.0.1:6379/12"}, "redis.RedisCache"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/12"}, "cache.SharedRedisCache"),
+        ({"CACHE_URL": "redis://127.0.0.1:6379/12"}, "cache.SharedRedisCache"),
         ({"CACHE_URL": "db://cache_table"}, "db.DatabaseCache"),
         ({"CACHE_URL": "locmem://"}, "locmem.LocMemCache"),
         ({}, "db.DatabaseCache"),
