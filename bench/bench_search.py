@@ -1,10 +1,10 @@
 """Search and compare accuracy on the relevance set (openmandato/search/eval): nDCG@10, recall@10 and
 MRR over the citizen queries, precision and recall of compare over the labelled pairs (the tuning set
-on which the threshold was chosen, and the held-out set, separately), on SQLite and on
+on which the threshold was chosen, the held-out set and the fresh set, separately), on SQLite and on
 PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/om_bench; skipped when unreachable).
 
 Run with `make bench-search`. Each backend gets a throw-away test database holding the demo programs
-(Cremona, Valenza) and the invented ones of eval/programs.json, indexed as the background task does.
+(Cremona, Valenza) and the invented ones of eval/programs*.json, indexed as the background task does.
 Prints the table kept in BENCHMARKS.md; the floors are in openmandato/search/tests/test_accuracy.py."""
 
 import json
@@ -38,6 +38,7 @@ def measure() -> dict:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from openmandato.search.evaluation import (
+            FRESH_PAIRS,
             HELDOUT_PAIRS,
             compare_figures,
             evaluate_compare,
@@ -56,6 +57,7 @@ def measure() -> dict:
         tuning = pair_scores()
         curve = {t: compare_figures(tuning, t) for t in (0.1, 0.125, 0.15, 0.2, 0.25, 0.3)}
         heldout = evaluate_compare(name=HELDOUT_PAIRS)
+        fresh = evaluate_compare(name=FRESH_PAIRS)
         return {
             "ndcg": search.ndcg,
             "recall": search.recall,
@@ -74,6 +76,10 @@ def measure() -> dict:
             "heldout_recall": heldout.recall,
             "heldout_pairs": heldout.pairs,
             "heldout_errors": heldout.errors,
+            "fresh_precision": fresh.precision,
+            "fresh_recall": fresh.recall,
+            "fresh_pairs": fresh.pairs,
+            "fresh_errors": fresh.errors,
             "build_seconds": built,
         }
     finally:
@@ -108,14 +114,16 @@ def main() -> None:
     print()
     print(
         "| backend | queries | nDCG@10 | recall@10 | MRR | ms/query | tuning pairs "
-        "| compare precision | compare recall | held-out pairs | held-out precision | held-out recall |"
+        "| compare precision | compare recall | held-out pairs | held-out precision | held-out recall "
+        "| fresh pairs | fresh precision | fresh recall |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         print(
             f"| {name} | {r['queries']} | {r['ndcg']:.3f} | {r['recall']:.3f} | {r['mrr']:.3f} | "
             f"{r['ms_per_query']:.1f} | {r['pairs']} | {r['precision']:.3f} | {r['compare_recall']:.3f} | "
-            f"{r['heldout_pairs']} | {r['heldout_precision']:.3f} | {r['heldout_recall']:.3f} |"
+            f"{r['heldout_pairs']} | {r['heldout_precision']:.3f} | {r['heldout_recall']:.3f} | "
+            f"{r['fresh_pairs']} | {r['fresh_precision']:.3f} | {r['fresh_recall']:.3f} |"
         )
     for name, r in results.items():
         print()
@@ -129,6 +137,9 @@ def main() -> None:
             print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
         print(f"{name}: held-out pairs at {r['threshold']} (never tuned on), errors:")
         for a, b, label, score in r["heldout_errors"]:
+            print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
+        print(f"{name}: fresh pairs at {r['threshold']} (written blind, never tuned on), errors:")
+        for a, b, label, score in r["fresh_errors"]:
             print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
 
 

@@ -1,10 +1,12 @@
 """The relevance set (eval/*.json) and its measures: nDCG@10, recall@10 and MRR for search, precision
 and recall of compare on the labelled pairs. Used by `make bench-search` and by the accuracy-floor test.
 
-Two sets of compare pairs: pairs.json, on which THRESHOLD was chosen (the tuning set), and
+Three sets of compare pairs: pairs.json, on which THRESHOLD was chosen (the tuning set);
 pairs_heldout.json, written afterwards and never used to tune (the held-out set; most of its pairs
-involve the two comuni of programs_heldout.json). The search queries are evaluated without those two
-comuni, whose actions their labels do not know."""
+involve the two comuni of programs_heldout.json), since seen; and pairs_fresh.json, written blind after
+both had been seen (the fresh set; every pair involves one of the three comuni of programs_fresh.json).
+The search queries are evaluated without the comuni of the held-out and fresh sets, whose actions their
+labels do not know."""
 
 from __future__ import annotations
 
@@ -25,12 +27,15 @@ def _load(name: str) -> dict:
     return json.loads((EVAL_DIR / name).read_text(encoding="utf-8"))
 
 
-HELDOUT_PROGRAMS = "programs_heldout.json"
-TUNING_PAIRS, HELDOUT_PAIRS = "pairs.json", "pairs_heldout.json"
+HELDOUT_PROGRAMS, FRESH_PROGRAMS = "programs_heldout.json", "programs_fresh.json"
+TUNING_PAIRS, HELDOUT_PAIRS, FRESH_PAIRS = "pairs.json", "pairs_heldout.json", "pairs_fresh.json"
 
 
-def heldout_slugs() -> list[str]:
-    return [program["slug"] for program in _load(HELDOUT_PROGRAMS)["programs"]]
+def unlabelled_slugs() -> list[str]:
+    """The comuni of the held-out and fresh sets: the search queries' labels do not know their actions."""
+    return [
+        program["slug"] for name in (HELDOUT_PROGRAMS, FRESH_PROGRAMS) for program in _load(name)["programs"]
+    ]
 
 
 def load_synthetic_programs(name: str = "programs.json") -> list[Mandate]:
@@ -78,14 +83,15 @@ def load_demo_texts() -> None:
 
 
 def load_world() -> None:
-    """Demo programs (Cremona, Valenza), the invented ones (also the held-out set's), then the search
-    index as the task builds it."""
+    """Demo programs (Cremona, Valenza), the invented ones (also the held-out and fresh sets'), then the
+    search index as the task builds it."""
     from openmandato.search.similarity import refresh_all
     from openmandato.search.vocabulary import rebuild_vocabulary
 
     load_demo_texts()
     load_synthetic_programs()
     load_synthetic_programs(HELDOUT_PROGRAMS)
+    load_synthetic_programs(FRESH_PROGRAMS)
     rebuild_vocabulary()
     refresh_all()
 
@@ -130,7 +136,7 @@ def evaluate_search() -> SearchFigures:
     from openmandato.search.vocabulary import searchable_actions
 
     resolve = References()
-    queryset = searchable_actions().exclude(mandate__municipality__slug__in=heldout_slugs())
+    queryset = searchable_actions().exclude(mandate__municipality__slug__in=unlabelled_slugs())
     ndcgs, recalls, rrs, by_kind = [], [], [], {}
     for query in _load("queries.json")["queries"]:
         gains = {resolve(r): 2 for r in query["first"]}
