@@ -2,7 +2,9 @@
 
 The score (0–1) of a pair mixes: the cosine of their TF-IDF vectors (search terms of title, counted
 twice, and text; IDF from the vocabulary), the overlap of their section titles, and — when both carry
-them — their DUP missione and programma (same missione and programma 1, same missione 0.5, else 0).
+them — their DUP missione and programma (same missione and programma 1, same missione 0.5, else 0);
+then TITLE_WEIGHT of it is the cosine of the titles alone. The title states the promise, the text
+its topic: two promises of one topic (a new pool, a new gym) share the text's words, not the title's.
 Pairs under STORE_MIN are not kept; the compare page shows those at or above THRESHOLD and says
 "nessun impegno simile" when none is.
 """
@@ -29,7 +31,8 @@ from openmandato.search.engine import (
 )
 from openmandato.search.vocabulary import searchable_actions
 
-THRESHOLD = 0.15
+THRESHOLD = 0.2
+TITLE_WEIGHT = 0.35
 STORE_MIN = 0.1
 PER_ACTION = 20
 CANDIDATES = 200  # candidates scored in Python per action, the best by the database's rank
@@ -110,10 +113,21 @@ def document_terms_of(doc: Doc) -> set[str]:
     return set((doc.document or "").split()) | _title_terms(doc.title)
 
 
-def vector(doc: Doc, idf, default: float) -> dict[str, float]:
+@dataclass
+class Vectors:
+    whole: dict[str, float]  # title and text
+    title: dict[str, float]
+
+
+def vectors(doc: Doc, idf, default: float) -> Vectors:
+    return Vectors(vector(doc, idf, default), vector(doc, idf, default, title_only=True))
+
+
+def vector(doc: Doc, idf, default: float, title_only: bool = False) -> dict[str, float]:
     """Unit TF-IDF vector of the action's terms (title counted twice) plus one term per synonym group
     it mentions ("videosorveglianza" and "video sorveglianza" then share a term)."""
-    counts = Counter(t for t in (doc.document or "").split() if not t.isdigit())  # codes say nothing
+    text = "" if title_only else (doc.document or "")
+    counts = Counter(t for t in text.split() if not t.isdigit())  # codes say nothing
     counts.update({t: 1 for t in _title_terms(doc.title) if not t.isdigit()})
     weights = {t: (1 + math.log(n)) * idf.get(t, default) for t, n in counts.items()}
     groups = synonym_groups()
@@ -137,8 +151,8 @@ def overlap(a: str, b: str) -> float:
     return len(ta & tb) / math.sqrt(len(ta) * len(tb)) if ta and tb else 0.0
 
 
-def pair_score(a: Doc, b: Doc, va: dict[str, float], vb: dict[str, float]) -> float:
-    text, section = cosine(va, vb), overlap(a.section, b.section)
+def pair_score(a: Doc, b: Doc, va: Vectors, vb: Vectors) -> float:
+    text, section = cosine(va.whole, vb.whole), overlap(a.section, b.section)
     if a.mission and b.mission:
         dup = (
             1.0
@@ -147,8 +161,10 @@ def pair_score(a: Doc, b: Doc, va: dict[str, float], vb: dict[str, float]) -> fl
             if a.mission == b.mission
             else 0.0
         )
-        return 0.7 * text + 0.1 * section + 0.2 * dup
-    return 0.85 * text + 0.15 * section
+        topic = 0.7 * text + 0.1 * section + 0.2 * dup
+    else:
+        topic = 0.85 * text + 0.15 * section
+    return (1 - TITLE_WEIGHT) * topic + TITLE_WEIGHT * cosine(va.title, vb.title)
 
 
 def _estimate(item: str, idf: Idf) -> int:
@@ -206,22 +222,22 @@ def neighbours(docs: list[Doc], idf: Idf) -> dict[int, list[tuple[int, float]]]:
     PER_ACTION: one candidate query per action, then one query per BATCH of the candidates' terms."""
     terms = set().union(*(document_terms_of(d) for d in docs)) if docs else set()
     idf.load(terms | _group_terms(terms))
-    found: dict[int, tuple[dict[str, float], list[Doc]]] = {}
+    found: dict[int, tuple[Vectors, list[Doc]]] = {}
     for doc in docs:
-        va = vector(doc, idf, idf.default)
-        chosen, ranking = query_items(va, idf)
+        va = vectors(doc, idf, idf.default)
+        chosen, ranking = query_items(va.whole, idf)
         others = [Doc(*row) for row in candidate_query(doc, chosen, ranking)] if chosen else []
         found[doc.pk] = (va, others)
     idf.load(set().union(*(document_terms_of(o) for _va, others in found.values() for o in others)))
-    vectors: dict[int, dict[str, float]] = {}
+    seen: dict[int, Vectors] = {}
     result = {}
     for doc in docs:
         va, others = found[doc.pk]
         scored = []
         for other in others:
-            if other.pk not in vectors:
-                vectors[other.pk] = vector(other, idf, idf.default)
-            value = pair_score(doc, other, va, vectors[other.pk])
+            if other.pk not in seen:
+                seen[other.pk] = vectors(other, idf, idf.default)
+            value = pair_score(doc, other, va, seen[other.pk])
             if value >= STORE_MIN:
                 scored.append((other.pk, round(value, 4)))
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
