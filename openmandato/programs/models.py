@@ -60,6 +60,8 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(models.Exists(published))
 
     def visible_to(self, user):
+        if not (user and user.is_authenticated):  # no role anywhere: the public rule alone, simpler SQL
+            return self.public()
         # EXISTS on each candidate row (the one comune of a page, once filtered by slug), not an IN over
         # every published comune of the country: ~8 ms per signed-in request at 8,000 comuni.
         published = Mandate.objects.filter(municipality=models.OuterRef("pk"), is_published=True)
@@ -161,6 +163,8 @@ class MandateQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published mandates, and the drafts of the municipalities where the user has a role."""
+        if not (user and user.is_authenticated):
+            return self.published()
         return self.filter(Q(is_published=True) | Q(municipality__in=_staff_of(user)))
 
     def for_slug(self, slug: str):
