@@ -92,7 +92,7 @@ bench-import: ## importer accuracy on the real corpus in ../shared/corpus (table
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/om_bench
 BENCH_SIZES  ?= 2,80,800
 
-bench: install-dev ## pages under gunicorn + wrk: the demo on SQLite and (unless QUICK=1) national data sets on PostgreSQL
+bench: install-dev ## pages under gunicorn + wrk: the demo on SQLite and (unless QUICK=1) national data sets on PostgreSQL and a read replica
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 ifdef QUICK
 	$(BIN)/python bench/bench_pages.py --quick

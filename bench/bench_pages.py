@@ -10,11 +10,20 @@ plot (bench/results/latency.svg) from every results file.
 
     python bench/bench_pages.py --quick                      # demo on SQLite, ~1.5 min
     python bench/bench_pages.py --pg postgres://…/om_bench   # + 2 / 80 / 800 comuni × 100 actions
+    python bench/bench_pages.py --replica-only --sizes 80    # only the read replica, ~6 min
+
+The full run ends with the read replica (skipped when the PostgreSQL server binaries are missing): a
+primary and a streaming replica of it (pg_basebackup -R), two clusters of our own on free local ports,
+the smallest data set loaded into the primary with `openmandato generate_synthetic`, the anonymous
+pages served with DATABASE_REPLICA_URL (page cache on, then a few with it off), what each cluster's
+pg_stat_database counted during each page, and the delay from a progress update on the primary to the
+public page that shows it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -25,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -75,6 +85,27 @@ def measure(
     workers: int,
     var_dir: Path,
 ) -> dict:
+    data = prepare(database_url, municipalities, actions, var_dir)
+    pages, sql = data["pages"], data["sql"]
+    with serving(server_env(), workers, var_dir / "serve.log") as base:
+        _warm(base + pages["report"], 120)  # the worker renders the PDF once; then it is served cached
+        load = {name: load_page(label, base, name, data, duration, clients, workers) for name in pages}
+    return {
+        "label": label,
+        "database": data["vendor"],
+        "municipalities": len(data["comuni"]),
+        "actions": data["actions"],
+        "clients": clients,
+        "workers": workers,
+        "duration_s": duration,
+        "pages": {name: {**load[name], **sql[name], "url": url} for name, url in pages.items()},
+    }
+
+
+def prepare(database_url: str, municipalities: int, actions: int, var_dir: Path) -> dict:
+    """Django set up on `database_url` (migrated, the data set generated up to `municipalities`), the
+    pages of the comune in the middle, their SQL costs, a signed-in staff client, and each page saved
+    as a static file under STATIC_ROOT (the static ceiling)."""
     os.environ.update(
         DATABASE_URL=database_url,
         OPENMANDATO_VAR_DIR=str(var_dir),
@@ -138,10 +169,35 @@ def measure(
         content = b"".join(body.streaming_content) if body.streaming else body.content
         (static_dir / f"page{index}.html").write_bytes(content)
         served[name] = f"/static/bench/page{index}.html"
+    total_actions = Action.objects.count()
     connection.close()
+    return {
+        "vendor": connection.vendor,
+        "comuni": comuni,
+        "comune": comune,
+        "actions": total_actions,
+        "pages": pages,
+        "sql": sql,
+        "headers": headers,
+        "served": served,
+    }
+
+
+def server_env(**extra: str) -> dict:
     # the load generator is one address: the per-address API limit (120/min) would answer it 429
-    env = {**os.environ, "DEBUG": "false", "DATABASE_CONN_MAX_AGE": "60", "API_RATE_ANON": "100000000/m"}
-    log = (var_dir / "serve.log").open("w")
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "API_RATE_ANON": "100000000/m",
+        **extra,
+    }
+
+
+@contextlib.contextmanager
+def serving(env: dict, workers: int, log_path: Path):
+    """`openmandato serve` (gunicorn + the task worker) on PORT; yields its base URL, stops it after."""
+    log = log_path.open("w")
     server = subprocess.Popen(  # noqa: S603 - our own interpreter
         [
             sys.executable,
@@ -162,40 +218,35 @@ def measure(
     base = f"http://127.0.0.1:{PORT}"
     try:
         _wait(base + "/healthz", server)
-        _warm(base + pages["report"], 120)  # the worker renders the PDF once; then it is served cached
-        load = {}
-        for name, url in pages.items():
-            for _ in range(workers):  # the shared cache holds the page, each worker has served it once
-                _warm(base + url, 30, headers.get(name))
-            page = _wrk(base + url, duration, clients, headers.get(name))
-            static = _wrk(base + served[name], duration, clients)
-            page["static_rps"] = static["rps"]
-            page["static_p95"] = static["p95"]
-            page["ratio"] = round(page["rps"] / static["rps"], 4) if static["rps"] else None
-            load[name] = page
-            print(
-                f"{label:>14} {name:<14} {page['rps']:>8.1f} req/s p50 {page['p50']:>7.1f} p95 "
-                f"{page['p95']:>7.1f} p99 {page['p99']:>7.1f} ms  static {static['rps']:>7.0f} req/s  "
-                f"{sql[name]['queries']:>3} queries {sql[name]['sql_ms']:>7.1f} ms SQL",
-                flush=True,
-            )
+        yield base
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
             server.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    total_actions = Action.objects.count()
-    return {
-        "label": label,
-        "database": connection.vendor,
-        "municipalities": len(comuni),
-        "actions": total_actions,
-        "clients": clients,
-        "workers": workers,
-        "duration_s": duration,
-        "pages": {name: {**load[name], **sql[name], "url": url} for name, url in pages.items()},
-    }
+        log.close()
+
+
+def load_page(
+    label: str, base: str, name: str, data: dict, duration: float, clients: int, workers: int
+) -> dict:
+    """One page under wrk, then the same HTML as a static file: rates, latencies and their ratio."""
+    url, headers, sql = data["pages"][name], data["headers"].get(name), data["sql"][name]
+    for _ in range(workers):  # the shared cache holds the page, each worker has served it once
+        _warm(base + url, 30, headers)
+    page = _wrk(base + url, duration, clients, headers)
+    static = _wrk(base + data["served"][name], duration, clients)
+    page["static_rps"] = static["rps"]
+    page["static_p95"] = static["p95"]
+    page["ratio"] = round(page["rps"] / static["rps"], 4) if static["rps"] else None
+    print(
+        f"{label:>14} {name:<14} {page['rps']:>8.1f} req/s p50 {page['p50']:>7.1f} p95 "
+        f"{page['p95']:>7.1f} p99 {page['p99']:>7.1f} ms  static {static['rps']:>7.0f} req/s  "
+        f"{sql['queries']:>3} queries {sql['sql_ms']:>7.1f} ms SQL",
+        flush=True,
+    )
+    return page
 
 
 def pages_of(comune) -> dict[str, str]:
@@ -315,6 +366,297 @@ def measure_actions_sweep(database_url: str, sizes: list[int], var_dir: Path) ->
     }
 
 
+# --- public pages from a streaming replica (DATABASE_REPLICA_URL) --------------------------------------
+
+# Pages measured a second time with the shared page cache off (PAGE_CACHE_SECONDS=0): every request is
+# rendered, so all of its reads go to the replica (with the cache on, a hit reads only the change marker).
+CACHE_OFF_PAGES = ("comune", "action", "actions list", "search common", "API list")
+
+
+def _stats_url(url: str) -> str:
+    """The cluster's `postgres` database: reading the counters there does not add to openmandato's."""
+    return url.rpartition("/")[0] + "/postgres"
+
+
+class DatabaseCounters:
+    """pg_stat_database of the openmandato database on the primary and on the replica."""
+
+    QUERY = (
+        "SELECT xact_commit, tup_returned, tup_fetched FROM pg_stat_database WHERE datname = 'openmandato'"
+    )
+
+    def __init__(self, primary_url: str, replica_url: str):
+        import psycopg
+
+        self.conns = {
+            "primary": psycopg.connect(_stats_url(primary_url), autocommit=True),
+            "replica": psycopg.connect(_stats_url(replica_url), autocommit=True),
+        }
+
+    def close(self) -> None:
+        for conn in self.conns.values():
+            conn.close()
+
+    def read(self) -> dict:
+        return {name: conn.execute(self.QUERY).fetchone() for name, conn in self.conns.items()}
+
+    @staticmethod
+    def delta(before: dict, after: dict) -> dict:
+        """Transactions and rows read (tup_returned + tup_fetched) on each cluster between two reads."""
+        out = {}
+        for name in before:
+            (x0, r0, f0), (x1, r1, f1) = before[name], after[name]
+            out[name] = {"transactions": x1 - x0, "rows_read": (r1 - r0) + (f1 - f0)}
+        return out
+
+    def settle(self) -> dict:
+        """Wait for the backends' pending counters (an idle backend flushes them after 10 s) and return
+        what the two clusters did meanwhile: the idle baseline (the task worker polls the primary)."""
+        before = self.read()
+        time.sleep(STATS_SETTLE_S)
+        return self.delta(before, self.read())
+
+    def replay_lsn_reached(self, lsn) -> bool:
+        row = self.conns["replica"].execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn]).fetchone()
+        return bool(row[0])
+
+    def primary_lsn(self):
+        return self.conns["primary"].execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+
+    def wait_replayed(self, timeout: float = 600) -> float:
+        """Seconds until the replica has replayed everything the primary has written so far."""
+        started, lsn = time.monotonic(), self.primary_lsn()
+        while not self.replay_lsn_reached(lsn):
+            if time.monotonic() - started > timeout:
+                raise SystemExit("the replica did not catch up")
+            time.sleep(0.05)
+        return time.monotonic() - started
+
+
+STATS_SETTLE_S = 11  # PostgreSQL 15 flushes an idle backend's statistics after 10 s (PGSTAT_IDLE_INTERVAL)
+
+
+def replica_lag(base: str, url: str, action, user, counters: DatabaseCounters, samples: int) -> dict:
+    """A progress update written on the primary (record_progress, as the back-office does), then: how long
+    until the replica has replayed it (its WAL position) and until the public page, read by an anonymous
+    visitor through the replica, shows it. Milliseconds from the commit."""
+    from openmandato.accountability.services import record_progress
+
+    replayed, visible = [], []
+    for index in range(samples):
+        token = f"bench-lag-{os.getpid()}-{index}"
+        record_progress(
+            action,
+            user=user,
+            status="in_progress",
+            progress=10 + index % 80,
+            date=datetime.date.today(),
+            note=f"Nota {token}",
+        )
+        committed = time.monotonic()
+        lsn = counters.primary_lsn()
+        while not counters.replay_lsn_reached(lsn):
+            time.sleep(0.0005)
+        replayed.append((time.monotonic() - committed) * 1000)
+        deadline = committed + 60
+        while True:
+            with urllib.request.urlopen(base + url, timeout=30) as response:  # noqa: S310 - loopback
+                if token.encode() in response.read():
+                    break
+            if time.monotonic() > deadline:
+                raise SystemExit("the update never showed on the public page")
+        visible.append((time.monotonic() - committed) * 1000)
+        time.sleep(0.2)
+
+    def summary(values: list[float]) -> dict:
+        ordered = sorted(values)
+        return {
+            "median_ms": round(statistics.median(ordered), 1),
+            "max_ms": round(ordered[-1], 1),
+            "min_ms": round(ordered[0], 1),
+        }
+
+    return {"samples": samples, "replayed": summary(replayed), "visible_on_page": summary(visible)}
+
+
+def measure_replica(
+    label: str,
+    primary_url: str,
+    replica_url: str,
+    municipalities: int,
+    actions: int,
+    duration: float,
+    clients: int,
+    workers: int,
+    var_dir: Path,
+) -> dict:
+    """The anonymous pages served with DATABASE_URL=primary and DATABASE_REPLICA_URL=replica, each with
+    what the two clusters did during its load; the staff pages as the control (they read the primary)."""
+    load_average = {"start": os.getloadavg()}
+    data = prepare(primary_url, municipalities, actions, var_dir)
+    pages = data["pages"]
+    from django.contrib.auth import get_user_model
+
+    from openmandato.programs.models import Action
+
+    comune = data["comune"]
+    mandate = comune.mandates.get(is_current=True)
+    leaves = Action.objects.filter(mandate=mandate, children__isnull=True, archived_at=None)
+    action = leaves.order_by("tree_order")[leaves.count() // 2]
+    user = get_user_model().objects.get(username=f"bench-staff-{comune.pk}")
+    counters = DatabaseCounters(primary_url, replica_url)
+    counters.wait_replayed()  # the staff user and whatever else the set-up wrote
+
+    totals = {}
+
+    def under_load(base: str, group: str, names, tag: str = "") -> dict:
+        """Each page's load with the counters read around it (a busy backend sends its counters at most
+        once a second, so up to a second of a page may be counted in the next one), then the group's exact
+        total once the last counters have arrived."""
+        measured, start = {}, counters.read()
+        for name in names:
+            before = counters.read()
+            page = load_page(label + tag, base, name, data, duration, clients, workers)
+            page.update(counters.delta(before, counters.read()))
+            measured[name] = page
+        counters.settle()
+        totals[group] = {**counters.delta(start, counters.read()), "pages": list(names)}
+        return measured
+
+    replica_env = {"DATABASE_REPLICA_URL": replica_url}
+    anonymous = [name for name in pages if not name.startswith("staff")]
+    staff = [name for name in pages if name.startswith("staff")]
+    lag_url = f"/{comune.slug}/actions/{action.pk}/"
+    with serving(server_env(**replica_env), workers, var_dir / "serve-replica.log") as base:
+        _warm(base + pages["report"], 120)  # the worker renders the PDF once; then it is served cached
+        counters.settle()  # the warm-up's counters arrive
+        idle = counters.settle()  # an idle window: what the clusters do with no request
+        cache_on = under_load(base, "anonymous, page cache on", anonymous)
+        cache_on.update(under_load(base, "staff (control: signed in, the primary)", staff))
+        lag_idle = replica_lag(base, lag_url, action, user, counters, samples=10)
+    load_average["after_cache_on"] = os.getloadavg()
+    counters.wait_replayed()
+    off_env = server_env(PAGE_CACHE_SECONDS="0", **replica_env)
+    with serving(off_env, workers, var_dir / "serve-cache-off.log") as base:
+        counters.settle()
+        cache_off = under_load(base, "anonymous, page cache off", CACHE_OFF_PAGES, "/off")
+        # the same write → page delay while wrk keeps the replica busy rendering the comune page
+        background: dict = {}
+        loader = threading.Thread(
+            target=lambda: background.update(_wrk(base + pages["comune"], 15, clients)), daemon=True
+        )
+        loader.start()
+        time.sleep(1)
+        lag_busy = replica_lag(base, lag_url, action, user, counters, samples=10)
+        loader.join()
+    load_average["end"] = os.getloadavg()
+    counters.close()
+    sql = data["sql"]
+    return {
+        "label": label,
+        "database": data["vendor"],
+        "municipalities": len(data["comuni"]),
+        "actions": data["actions"],
+        "clients": clients,
+        "workers": workers,
+        "duration_s": duration,
+        "replica": {
+            "how": "DATABASE_URL=primary, DATABASE_REPLICA_URL=streaming replica (pg_basebackup -R), two "
+            "PostgreSQL clusters of this machine on loopback; counters: pg_stat_database of the openmandato "
+            "database on each cluster during each page's load (transactions = xact_commit, rows read = "
+            "tup_returned + tup_fetched)",
+            "idle_baseline": {**idle, "seconds": STATS_SETTLE_S},
+            "totals": totals,
+            "cache_off_pages": list(CACHE_OFF_PAGES),
+        },
+        "load_average": load_average,
+        "pages": {
+            name: {**cache_on[name], **sql[name], "url": pages[name], "page_cache": "on"} for name in pages
+        },
+        "pages_cache_off": {
+            name: {**cache_off[name], **sql[name], "url": pages[name], "page_cache": "off"}
+            for name in CACHE_OFF_PAGES
+        },
+        "lag": {
+            "url": lag_url,
+            "idle": {**lag_idle, "while": "server idle, page cache on"},
+            "busy": {
+                **lag_busy,
+                "while": f"wrk on the comune page ({clients} clients, page cache off, "
+                f"{background.get('rps', 0):.0f} req/s)",
+            },
+        },
+    }
+
+
+def run_replica(args, size: int) -> dict | None:
+    """A primary and a streaming replica of it (pg_basebackup -R), each an OwnCluster on a free local port
+    in a temporary folder, always destroyed; the data set loaded into the primary with the command."""
+    sys.path.insert(0, str(ROOT))
+    from openmandato.tests.servers import OwnCluster, free_port
+
+    if not OwnCluster.available():
+        print("pg-replica: skipped, the PostgreSQL server binaries (initdb) are not installed", flush=True)
+        return None
+    label = f"pg-replica-{size}"
+    root = Path(tempfile.mkdtemp(prefix="om-bench-replica-"))
+    root.chmod(0o755)  # the clusters inside run as the postgres user
+    var_dir = root / "var"
+    var_dir.mkdir()
+    primary = OwnCluster(root / "primary", free_port())
+    replica = OwnCluster(root / "replica", free_port())
+    try:
+        primary.create()
+        replica.standby_of(primary)
+        env = {**os.environ, "DATABASE_URL": primary.url, "OPENMANDATO_VAR_DIR": str(var_dir)}
+        env["CACHE_URL"] = "locmem://"
+        wal_before, started = primary.sql("SELECT pg_current_wal_lsn()"), time.monotonic()
+        for command in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["generate_synthetic", "--municipalities", str(size), "--actions-per-mandate", str(args.actions)],
+        ):
+            subprocess.run([sys.executable, "-m", "openmandato", *command], env=env, check=True)  # noqa: S603
+        loaded = time.monotonic() - started
+        wal_after = primary.sql("SELECT pg_current_wal_lsn()")
+        while replica.sql(f"SELECT pg_last_wal_replay_lsn() >= '{wal_after}'::pg_lsn") != "t":
+            time.sleep(0.05)
+        caught_up = time.monotonic() - started - loaded
+        wal = int(primary.sql(f"SELECT pg_wal_lsn_diff('{wal_after}', '{wal_before}')"))
+        print(
+            f"{label}: loaded {size} comuni into the primary in {loaded:.0f} s ({wal / 2**20:.0f} MB of "
+            f"WAL); the replica had replayed it {caught_up:.2f} s later",
+            flush=True,
+        )
+        out = var_dir / "result.json"
+        command = [
+            sys.executable,
+            __file__,
+            "--child-replica",
+            label,
+            primary.url,
+            replica.url,
+            str(size),
+            str(args.actions),
+            str(args.duration),
+            str(args.clients),
+            str(args.workers),
+            str(var_dir),
+            str(out),
+        ]
+        subprocess.run(command, check=True)  # noqa: S603
+        result = json.loads(out.read_text())
+        result["replica"].update(
+            load_s=round(loaded, 1),
+            load_wal_mb=round(wal / 2**20, 1),
+            caught_up_after_load_s=round(caught_up, 2),
+        )
+        return result
+    finally:
+        replica.destroy()
+        primary.destroy()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _wait(url: str, server) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -410,6 +752,23 @@ def main() -> None:
         result = measure_actions_sweep(url, [int(n) for n in sizes.split(",")], Path(var_dir))
         Path(out).write_text(json.dumps(result))
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-replica":
+        label, primary, replica, municipalities, actions, duration, clients, workers, var_dir, out = sys.argv[
+            2:
+        ]
+        result = measure_replica(
+            label,
+            primary,
+            replica,
+            int(municipalities),
+            int(actions),
+            float(duration),
+            int(clients),
+            int(workers),
+            Path(var_dir),
+        )
+        Path(out).write_text(json.dumps(result))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         label, url, municipalities, actions, duration, clients, workers, var_dir, out = sys.argv[2:]
         result = measure(
@@ -431,7 +790,9 @@ def main() -> None:
     parser.add_argument(
         "--pg", help="an empty PostgreSQL database for the national data sets (dropped rows: no)"
     )
-    parser.add_argument("--sizes", default="2,80,800", help="comuni per PostgreSQL data set, growing")
+    parser.add_argument(
+        "--sizes", default=None, help="comuni per PostgreSQL data set, growing (default 2,80,800)"
+    )
     parser.add_argument("--actions", type=int, default=100, help="actions per comune")
     parser.add_argument(
         "--action-sizes",
@@ -443,7 +804,24 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--table", action="store_true", help="print the table and plot from results/*.json")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo on SQLite (full runs)")
+    parser.add_argument(
+        "--replica-only",
+        action="store_true",
+        help="only the read-replica run: a primary and a streaming replica of it, two PostgreSQL clusters "
+        "of our own on free local ports (needs the PostgreSQL server binaries; no --pg)",
+    )
+    parser.add_argument(
+        "--replica-size",
+        type=int,
+        default=None,
+        help="comuni for the replica run (default: the smallest of --sizes, 80 without --sizes)",
+    )
+    parser.add_argument("--no-replica", action="store_true", help="skip the replica run (full runs)")
     args = parser.parse_args()
+    replica_size = args.replica_size or (min(int(n) for n in args.sizes.split(",")) if args.sizes else 80)
+    args.sizes = args.sizes or "2,80,800"
+    # every process started from here (children, `openmandato serve`, commands) runs this checkout's code
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     if args.table:
         print(table())
         return
@@ -460,6 +838,14 @@ def main() -> None:
         path.write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n")
         print(f"wrote {path.relative_to(ROOT)}", flush=True)
 
+    if args.replica_only:
+        if args.quick:
+            raise SystemExit("--replica-only is not part of the quick run")
+        run = run_replica(args, replica_size)
+        if run:
+            keep(run)
+        print(table())
+        return
     if args.quick or not args.no_demo:
         demo_db = Path(tempfile.mkdtemp(prefix="om-bench-demo-")) / "demo.sqlite3"
         keep(run_child(args, "sqlite-demo", f"sqlite:///{demo_db}", 0, 0))
@@ -474,6 +860,10 @@ def main() -> None:
         shutil.rmtree(var_dir, ignore_errors=True)
         for size in [int(n) for n in args.sizes.split(",")]:
             keep(run_child(args, f"pg-{size}", args.pg, size, args.actions))
+        if not args.no_replica:  # public pages read from a streaming replica (own clusters, not --pg)
+            run = run_replica(args, replica_size)
+            if run:
+                keep(run)
     print(table())
 
 
@@ -487,6 +877,7 @@ def table() -> str:
     for run in runs:  # the newest result of each data set
         latest[run["label"]] = run
     sweep = latest.pop("pg-actions-per-comune", None)
+    replicas = [latest.pop(label) for label in list(latest) if "replica" in latest[label]]
     ordered = sorted(latest.values(), key=lambda r: (r["database"] != "sqlite", r["municipalities"]))
     lines = []
     for run in ordered:
@@ -517,8 +908,60 @@ def table() -> str:
             costs = [sweep["sizes"][n][name] for n in sizes]
             cells = [f"{cost['queries']} / {cost['sql_ms']:.1f}" for cost in costs]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    write_plot([r for r in ordered if r["database"] == "postgresql"] or ordered)
+    for run in sorted(replicas, key=lambda r: r["municipalities"]):
+        lines.extend(replica_table(run))
+    write_plot([r for r in ordered if r["database"] == "postgresql"] or ordered)  # no replica runs
     return "\n".join(lines)
+
+
+def replica_table(run: dict) -> list[str]:
+    loads = run.get("load_average", {})
+    load = ", ".join(f"{name} {' / '.join(f'{v:.1f}' for v in values)}" for name, values in loads.items())
+    idle = run["replica"]["idle_baseline"]
+    lines = [
+        f"\n**{run['label']}** — public pages from a streaming replica: {run['municipalities']} comuni, "
+        f"{run['actions']} azioni, primary + replica (two PostgreSQL clusters on loopback), "
+        f"{run['workers']} gunicorn workers, {run['clients']} clients × {run['duration_s']} s per page; "
+        f"{run['date']}, {run['machine']}; load average (1/5/15 min) {load}\n",
+        "| page | page cache | req/s | p50 ms | p95 ms | p99 ms | % of static "
+        "| replica: transactions / rows read | primary: transactions / rows read |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    rows = [*run["pages"].items(), *run.get("pages_cache_off", {}).items()]
+    for name, page in rows:
+        ratio = f"{page['ratio'] * 100:.1f} %" if page.get("ratio") is not None else "–"
+        cells = [f"{page[db]['transactions']:,} / {page[db]['rows_read']:,}" for db in ("replica", "primary")]
+        lines.append(
+            f"| {name} | {page['page_cache']} | {page['rps']:.0f} | {page['p50']:.1f} | {page['p95']:.1f} "
+            f"| {page['p99']:.1f} | {ratio} | {cells[0]} | {cells[1]} |"
+        )
+    lines.append("\n| counted | replica: transactions / rows read | primary: transactions / rows read |")
+    lines.append("|---|---|---|")
+    groups = {f"idle, {idle['seconds']} s, no request": idle, **run["replica"].get("totals", {})}
+    for group, counted in groups.items():
+        cells = [
+            f"{counted[db]['transactions']:,} / {counted[db]['rows_read']:,}" for db in ("replica", "primary")
+        ]
+        lines.append(f"| {group} | {cells[0]} | {cells[1]} |")
+    lines.append(
+        "\nThe task worker polls the primary even with no request. The data set was loaded into the primary "
+        f"in {run['replica']['load_s']} s ({run['replica']['load_wal_mb']} MB of WAL); the replica had "
+        f"replayed it {run['replica']['caught_up_after_load_s']} s after the command ended.\n"
+    )
+    lines.append(
+        "| a progress update on the primary → | samples | replayed: median / max ms "
+        "| on the public page: median / max ms |"
+    )
+    lines.append("|---|---|---|---|")
+    for lag in run["lag"].values():
+        if not isinstance(lag, dict):
+            continue
+        lines.append(
+            f"| {lag['while']} | {lag['samples']} | {lag['replayed']['median_ms']:.1f} / "
+            f"{lag['replayed']['max_ms']:.1f} | {lag['visible_on_page']['median_ms']:.1f} / "
+            f"{lag['visible_on_page']['max_ms']:.1f} |"
+        )
+    return lines
 
 
 def write_plot(runs: list[dict]) -> None:
