@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import BooleanField, Expression, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import format_html, format_html_join
@@ -221,9 +221,13 @@ def trigram_similarity(a: str, b: str) -> float:
 
 def similar_words(words: list[str]) -> dict[str, list[tuple[str, str, int]]]:
     """Vocabulary words close to each of `words` by trigrams: {word: [(word, term, documents)]}, one query."""
+    from openmandato.search.models import SearchWord
+
     found: dict[str, list[tuple[str, str, int]]] = {w: [] for w in words}
     parts, params = [], []
-    if connection.vendor == "postgresql":
+    # raw SQL bypasses the router: ask it, so that a public page reads the replica like its other queries
+    db = connections[router.db_for_read(SearchWord)]
+    if db.vendor == "postgresql":
         for word in words:
             parts.append(
                 "(SELECT %s, word, term, documents FROM search_searchword WHERE word %% %s "
@@ -243,7 +247,7 @@ def similar_words(words: list[str]) -> dict[str, list[tuple[str, str, int]]]:
             params += [word, " OR ".join(f'"{g}"' for g in grams)]
     if not parts:
         return found
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for asked, word, term, documents in cursor.fetchall():
             found[asked].append((word, term, documents))

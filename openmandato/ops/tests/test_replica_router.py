@@ -26,6 +26,20 @@ setup_test_environment()
 from openmandato.programs.models import Municipality
 
 anonymous = Client().get("/").content.decode()
+
+# a search with a typo, as an anonymous visitor: every query of it (the vocabulary's trigram look-up
+# is raw SQL) goes to the replica, none to the primary
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+from openmandato.search.models import SearchWord
+word = SearchWord.objects.using("replica").filter(word__regex=r"^[a-z]{7,}$").order_by("-documents")[0].word
+typo = word[:3] + word[4:]
+with CaptureQueriesContext(connections["default"]) as on_primary:
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        response = Client().get("/search/", {"q": typo})
+searched = f"{response.status_code} " + response.content.decode()
+# read now: the capture is a window on the connection's log, which the next request empties
+primary_queries, replica_queries = len(on_primary), [q["sql"] for q in on_replica]
 user = get_user_model().objects.create_user("lettrice", password="x-secret-1")   # written to the primary
 signed_in = Client()
 signed_in.force_login(user)
@@ -36,6 +50,7 @@ print(json.dumps({
     "write_went_to_primary": users.using("default").filter(username="lettrice").exists(),
     "write_not_on_replica": not users.using("replica").filter(username="lettrice").exists(),
     "replica_slug": Municipality.objects.using("replica").get().slug,
+    "search": {"typo": typo, "page": searched, "primary": primary_queries, "replica": replica_queries},
 }))
 """
 
@@ -54,6 +69,8 @@ def test_anonymous_pages_read_the_replica_and_signed_in_visitors_the_primary(run
         database_url=f"sqlite:///{replica}",
     )
     assert made.returncode == 0, made.stderr
+    indexed = run_cli("rebuild_search_index", database_url=f"sqlite:///{replica}")
+    assert indexed.returncode == 0, indexed.stderr
     env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY")}
     env.update(
         DATABASE_URL=f"sqlite:///{primary}",
@@ -72,3 +89,8 @@ def test_anonymous_pages_read_the_replica_and_signed_in_visitors_the_primary(run
     assert f'href="/{slug}/"' not in seen["signed_in"]  # read from the primary, which lacks it
     assert "Nessun comune pubblicato" in seen["signed_in"]
     assert seen["write_went_to_primary"] and seen["write_not_on_replica"]
+    search = seen["search"]
+    assert search["primary"] == 0, search
+    assert search["page"].startswith("200 ")
+    # the vocabulary's trigram look-up for the unknown word (raw SQL) read the replica too
+    assert any("searchword_trigram MATCH" in sql for sql in search["replica"]), search["replica"]
