@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.views.decorators.http import condition
@@ -65,6 +66,15 @@ def last_change(request, *args, **kwargs):
 
 
 def page_etag(request, *args, **kwargs):
+    return _etag(request, kwargs)
+
+
+def daily_page_etag(request, *args, **kwargs):
+    """For a page that also depends on the day (the report prints "as of today")."""
+    return _etag(request, kwargs, timezone.localdate().isoformat())
+
+
+def _etag(request, kwargs, day: str = "") -> str:
     key = marker_key(kwargs)
     version, changed = _marker(request, key)
     parts = [
@@ -76,6 +86,7 @@ def page_etag(request, *args, **kwargs):
         request.get_host(),
         request.get_full_path(),
         request.headers.get("HX-Request", ""),
+        day,
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
@@ -104,19 +115,33 @@ def _shareable_response(request, response) -> bool:
     )
 
 
-def cacheable(view):
+def cacheable(view=None, *, daily: bool = False):
     """Conditional GET (304 on a repeat visit) and, for anonymous visitors, the shared page cache: the
-    view marks the request with its ETag and SharedPageCacheMiddleware stores the finished response."""
-    conditional = condition(etag_func=page_etag, last_modified_func=last_change)(view)
+    view marks the request with its ETag and SharedPageCacheMiddleware stores the finished response.
+    `daily`: the page also changes with the day (its ETag includes the date; no Last-Modified)."""
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if shareable_request(request):
-            request._om_shared_etag = page_etag(request, *args, **kwargs)
-        return conditional(request, *args, **kwargs)
+    def decorate(view):
+        etag_func = daily_page_etag if daily else page_etag
+        conditional = condition(etag_func=etag_func, last_modified_func=None if daily else last_change)(view)
 
-    wrapper.shared_page = True
-    return wrapper
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if shareable_request(request):
+                request._om_shared_etag = etag_func(request, *args, **kwargs)
+            response = conditional(request, *args, **kwargs)
+            if response.status_code not in (200, 304):
+                # not the page itself (the report's "being prepared", a 429): no validator, or the
+                # next visit would be told 304 and keep it
+                response.headers.pop("ETag", None)
+                response.headers.pop("Last-Modified", None)
+            return response
+
+        wrapper.shared_page = True
+        wrapper.page_etag = etag_func
+        wrapper.page_daily = daily
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 class SharedPageCacheMiddleware:
@@ -136,10 +161,10 @@ class SharedPageCacheMiddleware:
             return self.get_response(request)
         match = _cacheable_match(request.path_info)
         if match is not None:
-            etag = page_etag(request, **match.kwargs)
+            etag = match.func.page_etag(request, **match.kwargs)
             response = cache.get(PAGE_CACHE_PREFIX + etag)
             if response is not None:
-                changed = last_change(request, **match.kwargs)
+                changed = None if match.func.page_daily else last_change(request, **match.kwargs)
                 return get_conditional_response(
                     request,
                     etag=quote_etag(etag),

@@ -89,6 +89,7 @@ def catalog(request):
     return HttpResponse(body, content_type="application/ld+json; charset=utf-8")
 
 
+@cacheable(daily=True)  # "as of today" unless as_of is given: the day is part of its ETag
 @tenant_view
 def report_pdf(request, slug):
     mandate = request.mandate

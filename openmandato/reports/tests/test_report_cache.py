@@ -56,3 +56,45 @@ def test_anonymous_visitors_are_limited_to_a_few_new_reports(demo, settings):
     staff = Client()
     staff.force_login(make_user("report-reader"))
     assert staff.get("/valenza/report.pdf", {"as_of": days[2]}).status_code == 200
+
+
+def test_a_printed_report_is_served_from_the_shared_page_cache_until_a_write_or_the_next_day(
+    demo, settings, monkeypatch, django_assert_num_queries
+):
+    """Once printed, the report is a page like the others for anonymous visitors: one query (the change
+    marker) per visit; a write or a new day (the report says "as of today") makes a new one; and the
+    page that says "being prepared" carries no validator, so a revisit is never told 304 for it."""
+    from django.utils import timezone
+
+    from openmandato.portal import caching
+
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.REPORT_RATE = "100/m"
+    client = Client()
+    first = client.get("/valenza/report.pdf")
+    assert first.status_code == 200 and first["ETag"] and "Last-Modified" not in first
+    with django_assert_num_queries(1):
+        again = client.get("/valenza/report.pdf")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert client.get("/valenza/report.pdf", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(caching.timezone, "localdate", lambda: tomorrow)
+    next_day = client.get("/valenza/report.pdf", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert next_day.status_code == 200 and next_day["ETag"] != first["ETag"]
+    monkeypatch.undo()
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # nobody prints
+    mandate = Mandate.objects.get(municipality__slug="valenza")
+    record_progress(
+        mandate.actions.active().leaves().first(),
+        user=None,
+        system=True,
+        status="in_progress",
+        progress=56,
+        date=datetime.date.today(),
+    )
+    waiting = client.get("/valenza/report.pdf", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert waiting.status_code == 202 and "ETag" not in waiting and "Last-Modified" not in waiting
+    assert client.get("/valenza/report.pdf").status_code == 202  # not stored: asked again, still waiting
