@@ -135,7 +135,8 @@ def main() -> None:
         print(f"{name}: tuning pairs at other thresholds (chosen {r['threshold']}): {curve}")
         for a, b, label, score in r["errors"]:
             print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
-        print(f"{name}: held-out pairs at {r['threshold']} (with the tuning pairs, chose the title share and the threshold), errors:")
+        chose = "with the tuning pairs, chose the title share and the threshold"
+        print(f"{name}: held-out pairs at {r['threshold']} ({chose}), errors:")
         for a, b, label, score in r["heldout_errors"]:
             print(f"    {'missed' if label else 'wrong '} {score:.2f}  {a}  ~  {b}")
         print(f"{name}: fresh pairs at {r['threshold']} (written blind, never tuned on), errors:")

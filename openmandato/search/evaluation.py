@@ -3,8 +3,9 @@ and recall of compare on the labelled pairs. Used by `make bench-search` and by 
 
 Three sets of compare pairs: pairs.json, on which THRESHOLD was first chosen (the tuning set);
 pairs_heldout.json, written afterwards (the held-out set; most of its pairs involve the two comuni of
-programs_heldout.json), since seen: TITLE_WEIGHT and THRESHOLD were chosen on both together; and pairs_fresh.json, written blind after
-both had been seen (the fresh set; every pair involves one of the three comuni of programs_fresh.json).
+programs_heldout.json), since seen: TITLE_WEIGHT and THRESHOLD were chosen on both together; and
+pairs_fresh.json, written blind after both had been seen (the fresh set; every pair involves one of
+the three comuni of programs_fresh.json).
 The search queries are evaluated without the comuni of the held-out and fresh sets, whose actions their
 labels do not know."""
 
