@@ -5,6 +5,7 @@ Anonymous pages are read from the replica: while the replica's replay is paused,
 the primary is not on the public pages; once replay resumes it appears without a restart. Writes go
 to the primary (the replica is read-only and the import succeeds)."""
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -57,3 +58,4 @@ def test_public_pages_follow_a_real_streaming_replica(tmp_path):
     finally:
         replica.destroy()
         primary.destroy()
+        shutil.rmtree(root, ignore_errors=True)
